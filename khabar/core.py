@@ -21,10 +21,22 @@ from khabar.model import Document, Report
 from khabar.nlp.attributes import person_attributes
 from khabar.nlp.dates import parse_published
 from khabar.nlp.entities import build_entities
-from khabar.nlp.mentions import find_mentions
+from khabar.nlp.mentions import find_dateline, find_mentions
 from khabar.nlp.pipeline import MODEL, parse
 
 __all__ = ["extract", "document_id"]
+
+
+def _blank_dateline(text: str) -> str:
+    """Spaces over a dateline ('BANNU, Pakistan — '), same length: the parser sees a sentence."""
+    spans = find_dateline(text)
+    if not spans:
+        return text
+    end = spans[-1][1]
+    k = end
+    while k < len(text) and text[k] in " \u2014\u2013-,":
+        k += 1
+    return " " * k + text[k:]
 
 
 def document_id(text: str) -> str:
@@ -48,8 +60,8 @@ def extract(text: str, published: str | None = None, title: str | None = None, u
     except ValueError:
         raise KhabarError.make("E201", value=published) from None
     t0 = time.perf_counter()
-    doc = parse(text)
-    mentions = find_mentions(doc)
+    doc = parse(_blank_dateline(text))
+    mentions = find_mentions(doc, published=published, original=text)
     entities, owner = build_entities(doc, mentions, published=published)
     person_attributes(text, mentions, owner, entities)
     spans = [(m.start, m.end, owner[i]) for i, m in enumerate(mentions) if i in owner]

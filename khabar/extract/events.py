@@ -307,6 +307,7 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
         ev.all_dates = [DateValue(x.value, x.end_value, x.precision if x.value else "unknown", x.text,  # type: ignore[attr-defined]
                                   Span(x.start, x.end, x.text)) for x in dates if lo <= x.start < hi]
     ev.places = args.places  # type: ignore[attr-defined]  # consumed by the location step
+    ev.custody = any(x.lemma_.lower() in ("prison", "custody", "jail", "detention") for x in clause)  # type: ignore[attr-defined]
     ev.generic = _is_generic(t, ev, args)  # type: ignore[attr-defined]
     ev.unresolved_patient = args.unresolved_patient  # type: ignore[attr-defined]
     return ev

@@ -92,6 +92,7 @@ def _join(a: Event, b: Event) -> None:
         if s not in a.evidence:
             a.evidence.append(s)
     a.subtype = a.subtype or b.subtype
+    a.custody = getattr(a, "custody", False) or getattr(b, "custody", False)  # type: ignore[attr-defined]
 
 
 def _confidence(ev: Event) -> float:
@@ -122,14 +123,14 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
         else:
             merged.append(ev)
     for ev in merged:
-        if ev.location is None and ev.type == "arrest":
+        if ev.location is None and ev.type == "arrest" and getattr(ev, "custody", False):
             ev.location = _actor_country(ev, by_id, published)
         ev.participants = _dedupe(ev.participants)
         ev.confidence = _confidence(ev)
     merged.sort(key=lambda e: e.trigger.start)
     for i, ev in enumerate(merged, 1):
         ev.id = f"v{i}"
-        for attr in ("places", "generic", "unresolved_patient", "all_dates"):
+        for attr in ("places", "generic", "unresolved_patient", "all_dates", "custody"):
             if hasattr(ev, attr):
                 delattr(ev, attr)
     return merged
@@ -147,7 +148,7 @@ def _dedupe(parts: list[Participant]) -> list[Participant]:
 
 
 def _actor_country(ev: Event, by_id: dict[str, Entity], published: str | None) -> Location | None:
-    """A detention by a state body happens in its territory: say so, marked as inferred."""
+    """Someone held in a state body's prison is held in its territory: marked as inferred."""
     from khabar.nlp.gazetteer import load_gazetteer
     from khabar.nlp.kb import load_kb
 

@@ -17,7 +17,26 @@ from khabar.nlp.gazetteer import load_gazetteer
 from khabar.nlp.kb import KnowledgeBase, load_kb
 from khabar.nlp.pipeline import matchers
 
-__all__ = ["Mention", "find_mentions", "DESIGNATOR_FEATURE"]
+__all__ = ["Mention", "find_mentions", "find_dateline", "DESIGNATOR_FEATURE"]
+
+_DATELINE = re.compile(
+    r"^\s*(?P<city>[A-Z][A-Z'.\-]+(?:\s+[A-Z][A-Z'.\-]+){0,3})"
+    r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z'.\-]+(?:\s+[A-Z][A-Za-z'.\-]+){0,3}))?"
+    r"\s*(?:\([A-Za-z ]+\)\s*)?[\u2014\u2013-]{1,2}\s+")
+_PLACE_PREPS = {"in", "at", "near", "outside", "from", "to", "into", "across", "around", "towards", "toward"}
+_PLACE_NOUNS = {"cantonment", "village", "town", "city", "district", "province", "camp", "airport", "market",
+                "region", "area", "outskirts", "border", "base", "barracks"}
+
+
+def find_dateline(text: str) -> list[tuple[int, int, str]]:
+    """'BANNU, Pakistan — ...': the places of a dateline, as (start, end, kind)."""
+    m = _DATELINE.match(text)
+    if not m or len(m.group("city")) < 3:
+        return []
+    out = [(m.start("city"), m.end("city"), "city")]
+    if m.group("region"):
+        out.append((m.start("region"), m.end("region"), "region"))
+    return out
 
 DESIGNATOR_FEATURE = {
     "province": "province", "oblast": "province", "region": "province", "governorate": "province",
@@ -71,7 +90,9 @@ def _strip_possessive_chars(doc: Doc, start: int, end: int) -> int:
     return end
 
 
-def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None) -> list[Mention]:
+def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str | None = None,
+                  original: str | None = None) -> list[Mention]:
+    """All mentions in ``doc``; ``original`` is the text before its dateline was blanked."""
     kb = kb or load_kb()
     gaz = load_gazetteer()
     kb_matcher, country_matcher = matchers()
@@ -92,6 +113,12 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None) -> list[Mention]
             entry = kb.entries[key]
             if entry.type != "place" and _inside_longer_proper_name(span):
                 continue
+            if published and entry.valid_until and entry.valid_until < published \
+                    and not _sentence_dated_before(span, entry.valid_until):
+                successor = (entry.relations.get("succeeded_by") or [None])[0]
+                if successor is None or kb.get(successor) is None:
+                    continue
+                entry, key = kb.entries[successor], successor
             mentions.append(Mention(*rng, span.text, entry.type, "kb", kb_id=key,
                                     feature=entry.feature, country=entry.country))
         else:
@@ -109,6 +136,8 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None) -> list[Mention]
         if rng[1] <= rng[0] or any(_overlaps(rng, t) for t in taken):
             continue
         text = doc.text[rng[0]:rng[1]]
+        if text[:1].islower() or not any(c.isalpha() for c in text):
+            continue  # names are capitalised: "iftar" is not an organization
         if label in ("organization", "person") and gaz.country_of_demonym(text):
             label = "norp"
         if label == "norp":
@@ -118,19 +147,81 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None) -> list[Mention]
             continue
         if label in ("person", "organization") and _followed_by_designator(doc, span):
             label = "place"
+        elif label in ("person", "organization") and _place_context(doc, span) and gaz.candidates(text):
+            label = "place"
         mentions.append(Mention(*rng, text, label, "ner"))
         taken.append(rng)
 
+    for start, end, _kind in find_dateline(original or doc.text):
+        name = (original or doc.text)[start:end]
+        if not any(_overlaps((start, end), t) for t in taken):
+            code = next((c for c, i in gaz.countries.items() if _is_country_name(gaz, i, name)), None)
+            if code:
+                mentions.append(Mention(start, end, name, "place", "dateline", country=code, feature="country"))
+            else:
+                mentions.append(Mention(start, end, name, "place", "dateline", feature="city" if _kind == "city" else None))
+            taken.append((start, end))
     _alias_patterns(doc, mentions, kb, taken)
     _designated_proper_nouns(doc, mentions, taken)
     _extend_designators(doc, mentions)
     _fuzzy_kb(doc, mentions, taken, kb)
+    _gazetteer_places(doc, mentions, taken)
     before = list(mentions)
     mentions.sort(key=lambda m: m.start)
     where = {id(m): i for i, m in enumerate(mentions)}
     for m in mentions:
         m.same_as = [where[id(before[j])] for j in m.same_as]
     return mentions
+
+
+def _sentence_dated_before(span: Span, until: str) -> bool:
+    """True when the sentence names a year before ``until``: it talks about that time."""
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", span.sent.text)]
+    return any(y <= int(until[:4]) for y in years)
+
+
+def _is_country_name(gaz, idx: int, name: str) -> bool:
+    from khabar.nlp.gazetteer import place_key
+
+    return idx in gaz.index.get(place_key(name), ())
+
+
+def _place_context(doc: Doc, span: Span) -> bool:
+    """Words around a name that only places take: 'in Moura', 'village of Moura', 'Bannu cantonment'."""
+    prev = doc[span.start - 1] if span.start > 0 else None
+    prev2 = doc[span.start - 2] if span.start > 1 else None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if prev is not None and prev.lower_ in _PLACE_PREPS:
+        return True
+    if prev is not None and prev.lower_ == "of" and prev2 is not None and prev2.lower_ in (set(_SETTLEMENT) | _PLACE_NOUNS):
+        return True
+    return nxt is not None and nxt.lower_ in _PLACE_NOUNS
+
+
+def _gazetteer_places(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]]) -> None:
+    """Capitalised words no model labelled, which the gazetteer knows and the context makes places."""
+    gaz = load_gazetteer()
+    countries = {m.country for m in mentions if m.country}
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if tok.pos_ != "PROPN" or not tok.is_title:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and doc[j + 1].is_title:
+            j += 1
+        span = doc[i:j + 1]
+        i = j + 1
+        rng = (span.start_char, span.end_char)
+        if any(_overlaps(rng, t) for t in taken) or not _place_context(doc, span):
+            continue
+        if any(t.ent_type_ in ("DATE", "TIME", "PERSON", "NORP", "EVENT", "LAW", "WORK_OF_ART") for t in span):
+            continue
+        cands = [p for p in gaz.candidates(span.text) if p.feature in ("city", "province", "district")]
+        if any(p.country in countries or p.population >= 100_000 for p in cands):
+            mentions.append(Mention(*rng, span.text, "place", "gazetteer"))
+            taken.append(rng)
 
 
 def _inside_longer_proper_name(span: Span) -> bool:
