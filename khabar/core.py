@@ -61,6 +61,7 @@ def extract(text: str, published: str | None = None, title: str | None = None, u
         raise KhabarError.make("E201", value=published) from None
     t0 = time.perf_counter()
     doc = parse(_blank_dateline(text))
+    doc.user_data["original"] = text
     mentions = find_mentions(doc, published=published, original=text)
     entities, owner = build_entities(doc, mentions, published=published)
     person_attributes(text, mentions, owner, entities)

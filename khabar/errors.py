@@ -31,7 +31,7 @@ class KhabarError(Exception):
         super().__init__(self.line())
 
     @classmethod
-    def make(cls, code: str, *, path: str | None = None, **values: object) -> "KhabarError":
+    def make(cls, code: str, *, path: str | None = None, **values: object) -> KhabarError:
         template = getattr(Errors, code)
         return cls(code, template.format(**values), path=path)
 

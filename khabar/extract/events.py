@@ -13,7 +13,14 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from khabar.extract.arguments import _FEATURE_RANK, _RESIDENCE_NOUNS, Args, DocIndex, clause_tokens, collect_args
+from khabar.extract.arguments import (
+    _FEATURE_RANK,
+    _RESIDENCE_NOUNS,
+    Args,
+    DocIndex,
+    clause_tokens,
+    collect_args,
+)
 from khabar.extract.triggers import Trigger, find_triggers
 from khabar.model import Count, DateValue, Entity, Event, Participant, Span
 from khabar.nlp.dates import DateMention, find_dates
@@ -26,6 +33,17 @@ SAY = {"say", "tell", "report", "state", "announce", "disclose", "confirm", "add
 PLAN = {"plan", "plot", "intend", "prepare", "aim", "try", "attempt", "seek", "threaten", "vow", "conspire"}
 SPEECH_TYPES = {"accusation", "statement", "threat"}
 _ATTACKISH = {"attack", "bombing", "military_operation", "armed_clash", "killing", "kidnapping"}
+
+
+def sentence_span(sent) -> Span:
+    """The sentence as evidence: trimmed of surrounding whitespace, text from the original."""
+    text = sent.doc.user_data.get("original", sent.doc.text)
+    start, end = sent.start_char, sent.end_char
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, text[start:end])
 
 
 def build_index(doc: Doc, mention_spans: list[tuple[int, int, str]], entities: list[Entity]) -> DocIndex:
@@ -135,7 +153,11 @@ def _self_report(say_verb: Token, clause_head: Token) -> bool:
 
 
 def _claims(sent, by_token: dict[int, Trigger], idx: DocIndex) -> dict[int, list[str]]:
-    """Trigger token -> claimant entities, for 'X claimed responsibility for <event>'."""
+    """Trigger token -> claimant entities, for 'X claimed responsibility for <event>'.
+
+    A claim with no object ("X claimed responsibility.") is keyed -1: it belongs to the
+    attack the article has just described.
+    """
     out: dict[int, list[str]] = {}
     for tok in sent:
         if tok.lemma_.lower() not in ("claim", "accept", "take") or tok.pos_ != "VERB":
@@ -152,6 +174,8 @@ def _claims(sent, by_token: dict[int, Trigger], idx: DocIndex) -> dict[int, list
         elif tok.lemma_.lower() == "claim":
             targets = [c for c in kids if c.dep_ == "dobj" and c.i in by_token]
         subj = _subject_entities(tok, idx)
+        if has_resp and not targets and not any(c.dep_ == "neg" for c in kids):
+            out.setdefault(-1, []).extend(subj)
         for t in targets:
             for sub in t.subtree:
                 if sub.i in by_token:
@@ -217,7 +241,23 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
                 sent_events.append((t, ev))
         _sentence_fallback(sent, sent_events, clauses, dates, idx)
         events.extend(ev for _, ev in sent_events)
+        if claims.get(-1):
+            _attach_orphan_claim(events, claims[-1], names, sent)
     return events
+
+
+def _attach_orphan_claim(events: list[Event], claimants: list[str], names: dict[str, str], sent) -> None:
+    """'X claimed responsibility.': X claims the latest specific attack reported before it."""
+    for ev in reversed(events):
+        if ev.type in _ATTACKISH and not ev.generic:  # type: ignore[attr-defined]
+            for eid in claimants:
+                for role in ("claimant", "actor"):
+                    if not any(p.role == role and p.entity == eid for p in ev.participants):
+                        ev.participants.append(Participant(role, eid, names[eid], sentence_span(sent)))
+            if ev.status == "reported":
+                ev.status = "claimed"
+            ev.evidence.append(sentence_span(sent))
+            return
 
 
 def _in_residence_phrase(tok: Token) -> bool:
@@ -271,7 +311,7 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
         type=t.type,
         subtype=t.subtype,
         trigger=Span(tok.idx, tok.idx + len(tok.text), tok.text),
-        evidence=[Span(sent.start_char, sent.end_char, sent.text)],
+        evidence=[sentence_span(sent)],
         status=status,
     )
     if d is not None:
@@ -309,6 +349,9 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
     ev.places = args.places  # type: ignore[attr-defined]  # consumed by the location step
     ev.custody = any(x.lemma_.lower() in ("prison", "custody", "jail", "detention") for x in clause)  # type: ignore[attr-defined]
     ev.generic = _is_generic(t, ev, args)  # type: ignore[attr-defined]
+    ev.anaphoric = (t.pos == "noun" and ev.date.start is None and ev.fatalities is None  # type: ignore[attr-defined]
+                    and any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its", "their")
+                            for c in tok.children))
     ev.unresolved_patient = args.unresolved_patient  # type: ignore[attr-defined]
     return ev
 

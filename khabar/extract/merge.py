@@ -76,6 +76,22 @@ def _compatible(a: Event, b: Event, entities: dict[str, Entity]) -> bool:
     return True
 
 
+_ATTACK_FAMILY = {"attack", "bombing", "killing", "military_operation", "kidnapping", "armed_clash"}
+_SPECIFIC = {"killing": 1, "attack": 2, "bombing": 3, "military_operation": 3, "kidnapping": 3, "armed_clash": 2}
+
+
+def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity]) -> Event | None:
+    """'the bombing', 'that attack': the latest earlier event of the attack family that fits."""
+    if ev.type not in _ATTACK_FAMILY:
+        return None
+    for other in reversed(merged):
+        if other.type in _ATTACK_FAMILY and other.trigger.start < ev.trigger.start:
+            probe = Event(id="", type=other.type, trigger=ev.trigger, date=ev.date, location=ev.location,
+                          participants=ev.participants, fatalities=ev.fatalities, injuries=ev.injuries)
+            return other if _compatible(other, probe, by_id) else None
+    return None
+
+
 def _join(a: Event, b: Event) -> None:
     if not a.date.start and b.date.start:
         a.date = b.date
@@ -86,7 +102,9 @@ def _join(a: Event, b: Event) -> None:
             a.participants.append(p)
     a.fatalities = a.fatalities or b.fatalities
     a.injuries = a.injuries or b.injuries
-    if _STATUS_RANK[b.status] < _STATUS_RANK[a.status]:
+    if any(p.role == "claimant" for p in b.participants) and a.status == "reported":
+        a.status = "claimed"  # a claim of responsibility makes the attack a claimed one
+    elif _STATUS_RANK[b.status] < _STATUS_RANK[a.status] and not any(p.role == "claimant" for p in a.participants):
         a.status = b.status
     for s in b.evidence:
         if s not in a.evidence:
@@ -121,7 +139,13 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
                 _join(other, ev)
                 break
         else:
-            merged.append(ev)
+            antecedent = _antecedent(ev, merged, by_id) if getattr(ev, "anaphoric", False) else None
+            if antecedent is not None:
+                if _SPECIFIC.get(ev.type, 0) > _SPECIFIC.get(antecedent.type, 0):
+                    antecedent.type, antecedent.subtype = ev.type, ev.subtype or antecedent.subtype
+                _join(antecedent, ev)
+            else:
+                merged.append(ev)
     for ev in merged:
         if ev.location is None and ev.type == "arrest" and getattr(ev, "custody", False):
             ev.location = _actor_country(ev, by_id, published)
@@ -130,7 +154,7 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
     merged.sort(key=lambda e: e.trigger.start)
     for i, ev in enumerate(merged, 1):
         ev.id = f"v{i}"
-        for attr in ("places", "generic", "unresolved_patient", "all_dates", "custody"):
+        for attr in ("places", "generic", "unresolved_patient", "all_dates", "custody", "anaphoric"):
             if hasattr(ev, attr):
                 delattr(ev, attr)
     return merged

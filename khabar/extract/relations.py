@@ -38,7 +38,7 @@ def find_relations(text: str, entities: list[Entity], sentences: list[tuple[int,
     mentions = sorted((m.start, m.end, e.id) for e in orgs for m in e.mentions)
     for s_lo, s_hi in sentences:
         inside = [m for m in mentions if s_lo <= m[0] < s_hi]
-        for (a_lo, a_hi, a), (b_lo, _b_hi, b) in zip(inside, inside[1:], strict=False):
+        for (_a_lo, a_hi, a), (b_lo, _b_hi, b) in zip(inside, inside[1:], strict=False):
             gap = text[a_hi:b_lo]
             evidence = [Span(s_lo, s_hi, text[s_lo:s_hi])]
             for pattern, type_ in _PATTERNS:

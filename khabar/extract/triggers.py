@@ -79,9 +79,26 @@ def _children_lemmas(tok: Token) -> set[str]:
     return {c.lemma_.lower() for c in tok.children}
 
 
+_PERPETRATOR_NOUNS = {
+    "bomber": ("bombing", "suicide_bombing"), "gunman": ("attack", "shooting"), "shooter": ("attack", "shooting"),
+    "sniper": ("attack", "shooting"), "attacker": ("attack", None), "assailant": ("attack", None),
+    "militant": ("attack", None), "insurgent": ("attack", None), "jihadist": ("attack", None),
+    "bomb": ("bombing", None), "explosion": ("bombing", "explosion"), "blast": ("bombing", "explosion"),
+    "ied": ("bombing", "ied"), "airstrike": ("military_operation", "airstrike"), "drone": ("military_operation", "drone_strike"),
+    "missile": ("military_operation", "missile_strike"), "rocket": ("bombing", "rocket"), "shell": ("bombing", "shelling"),
+}
+
+
 def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
     type_, sub = VERBS[lemma]
     kids = list(tok.children)
+    if lemma == "kill":
+        for c in kids:
+            if c.dep_ == "nsubj" and c.lemma_.lower() in _PERPETRATOR_NOUNS:
+                type_, sub = _PERPETRATOR_NOUNS[c.lemma_.lower()]
+                if type_ == "bombing" and sub is None and any(g.lower_ == "suicide" for g in c.children):
+                    sub = "suicide_bombing"
+                return type_, sub
     if lemma == "hold":
         return (type_, sub) if any(
             c.dep_ == "prep" and any(g.lemma_.lower() in _CUSTODY for g in c.subtree) for c in kids

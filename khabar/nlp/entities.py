@@ -50,6 +50,10 @@ def _context(mentions: list[Mention], gaz: Gazetteer) -> Context:
     return Context(countries, admin1)
 
 
+def _is_admin1(name: str) -> bool:
+    return any(p.feature == "province" for p in load_gazetteer().candidates(name))
+
+
 def _local_constraints(i: int, mentions: list[Mention], text: str) -> tuple[str | None, str | None]:
     """Country and province that the words right around a place mention pin it to."""
     m = mentions[i]
@@ -60,7 +64,7 @@ def _local_constraints(i: int, mentions: list[Mention], text: str) -> tuple[str 
         if nxt.type == "place" and gap.strip() in (",", "in", ", in") and len(gap) <= 6:
             if nxt.feature == "country":
                 country = nxt.country
-            elif nxt.feature == "province":
+            elif nxt.feature == "province" or (nxt.feature is None and _is_admin1(nxt.text)):
                 admin1 = base_name(nxt.text)
     if i > 0:
         prev = mentions[i - 1]
@@ -178,7 +182,8 @@ def _make_entity(eid: str, ms: list[Mention], places: list, kb: KnowledgeBase, p
     else:
         name = max(surface, key=lambda s: (len(s.split()), len(s))) if type_ == "person" else surface[0]
         if type_ == "place":
-            bases = [base_name(s) for s in surface]
+            bases = [base_name(s) for s in surface if not (s.isupper() and len(s) > 4)] or \
+                    [base_name(s).title() for s in surface]
             name = Counter(bases).most_common(1)[0][0]
         ent = Entity(eid, type_, name, [s for s in surface if s != name])
     if type_ == "place":

@@ -1,0 +1,56 @@
+"""Event extraction on short texts written for these tests."""
+
+from khabar import extract
+from tests.conftest import DATA
+
+
+def events(text, published="2024-04-10"):
+    return extract(text, published=published).events
+
+
+def names(report, ev, *roles):
+    return {p.name for p in ev.participants if p.role in roles}
+
+
+def test_claimed_bombing_with_date_place_and_toll():
+    r = extract((DATA / "short-attack.txt").read_text(), published="2024-04-10")
+    [ev] = [e for e in r.events if e.type == "bombing"]
+    assert ev.date.start == "2024-04-08" and ev.date.precision == "day"
+    assert ev.location.name == "Kabul"
+    assert (ev.fatalities.min, ev.fatalities.max) == (12, None)
+    assert ev.status == "claimed"
+    assert "Islamic State Khorasan Province" in names(r, ev, "claimant")
+
+
+def test_undated_event_stays_undated():
+    [ev] = events("Police arrested the two suspects in Herat.")
+    assert ev.type == "arrest" and ev.date.start is None and ev.date.precision == "unknown"
+
+
+def test_respectively_splits_events():
+    evs = events("Its leaders, Ahmad Karimov and Bilal Nasiri, were killed by US forces in July 2016 and "
+                 "February 2015, respectively.")
+    assert sorted(e.date.start for e in evs if e.type == "killing") == ["2015-02", "2016-07"]
+
+
+def test_says_he_was_recruited_is_a_claim_by_the_speaker():
+    text = "Aminjon Fayzov is held in Kabul. Fayzov says he was recruited by ISKP in Moscow."
+    r = extract(text, published="2024-04-10")
+    [ev] = [e for e in r.events if e.type == "recruitment"]
+    assert ev.status == "claimed"
+    assert names(r, ev, "target") == {"Aminjon Fayzov"}
+
+
+def test_habitual_attacks_are_not_events():
+    assert events("The group has conducted numerous attacks against civilians in Pakistan.") == []
+
+
+def test_every_span_points_into_the_text():
+    text = (DATA / "short-attack.txt").read_text()
+    d = extract(text, published="2024-04-10").to_dict()
+    for e in d["entities"]:
+        for m in e["mentions"]:
+            assert text[m["start"]:m["end"]] == m["text"]
+    for v in d["events"]:
+        for s in v["evidence"]:
+            assert text[s["start"]:s["end"]] == s["text"]
