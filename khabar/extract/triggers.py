@@ -34,6 +34,12 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "found": ("founding", None), "establish": ("founding", None), "create": ("founding", None),
     "form": ("founding", None),
     "release": ("statement", "release"), "issue": ("statement", None),
+    "blow": ("bombing", None),
+    "acknowledge": ("statement", "admission"), "admit": ("statement", "admission"),
+    "apologise": ("statement", "apology"), "apologize": ("statement", "apology"),
+    "condemn": ("statement", "condemnation"), "vow": ("statement", "vow"), "warn": ("statement", "warning"),
+    "deny": ("statement", "denial"), "reject": ("statement", "denial"), "announce": ("statement", None),
+    "pledge": ("statement", "vow"), "urge": ("statement", "appeal"), "demand": ("statement", "demand"),
 }
 NOUNS: dict[str, tuple[str, str | None]] = {
     "attack": ("attack", None), "assault": ("attack", None), "shooting": ("attack", "shooting"),
@@ -53,7 +59,8 @@ NOUNS: dict[str, tuple[str, str | None]] = {
     "accusation": ("accusation", None), "allegation": ("accusation", None),
     "threat": ("threat", None),
     "protest": ("protest", None), "demonstration": ("protest", None), "rally": ("protest", None),
-    "riot": ("riot", None), "unrest": ("riot", None),
+    "riot": ("riot", None), "unrest": ("riot", None), "shootout": ("armed_clash", None),
+    "crossfire": ("armed_clash", None), "exchange": ("armed_clash", None), "gunbattle": ("armed_clash", None),
     "clash": ("armed_clash", None), "fighting": ("armed_clash", None), "battle": ("armed_clash", None),
     "gunfight": ("armed_clash", None), "firefight": ("armed_clash", None), "skirmish": ("armed_clash", None),
 }
@@ -64,7 +71,8 @@ _CUSTODY = {"prison", "custody", "jail", "detention", "captivity", "cell"}
 _MILITARY = {"military", "security", "counter-terrorism", "counterterrorism", "counter-insurgency",
              "clearance", "ground", "special", "army"}
 _STATEMENT_OBJECTS = {"statement", "video", "interview", "interviews", "audio", "message", "communique",
-                      "confession", "footage", "report", "warning", "ultimatum"}
+                      "confession", "footage", "report", "warning", "ultimatum", "apology", "condemnation",
+                      "denial", "appeal", "order"}
 
 
 @dataclass
@@ -120,6 +128,18 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return (type_, sub)
     if lemma == "sentence":
         return None
+    if lemma == "blow":
+        if any(c.dep_ == "prt" and c.lower_ == "up" for c in kids):
+            suicide = any(c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in kids)
+            return ("bombing", "suicide_bombing" if suicide else None)
+        return None
+    if type_ == "statement" and lemma not in ("release", "issue"):
+        if any(c.dep_ == "neg" for c in kids) or tok.dep_ in ("amod", "acl", "xcomp"):
+            return None
+        if lemma == "reject" and not any(c.dep_ == "dobj" and c.lemma_.lower() in (
+                "finding", "report", "accusation", "allegation", "claim", "charge", "conclusion") for c in kids):
+            return None
+        return (type_, sub)
     if lemma == "shoot":
         return ("attack", "shooting")
     if lemma in ("form", "issue"):
@@ -138,6 +158,11 @@ def _noun_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return None
     if lemma == "hostage" and tok.head.lemma_ not in ("take", "hold", "seize"):
         return None
+    if lemma == "exchange":
+        return (type_, sub) if any(c.dep_ == "prep" and any(g.lower_ in ("fire", "gunfire") for g in c.children)
+                                   for c in tok.children) else None
+    if lemma == "battle" and any(c.lower_ in ("gun",) for c in tok.children):
+        return (type_, sub)
     return (type_, sub)
 
 

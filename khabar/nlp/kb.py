@@ -109,6 +109,19 @@ class KnowledgeBase:
                 return entry
         return None
 
+    def state_force(self, country: str | None, *, kind: str = "state_force") -> KBEntry | None:
+        """A country's armed forces (or police): what "Israeli forces" or "an American drone strike" names."""
+        if not country:
+            return None
+        best: tuple[int, KBEntry] | None = None
+        for e in self.entries.values():
+            if e.country != country or e.kind != kind or e.valid_until:
+                continue
+            rank = 0 if e.id.endswith("armed_forces") else 1 if e.id.endswith(("_army", "_military")) else 2
+            if best is None or rank < best[0]:
+                best = (rank, e)
+        return best[1] if best else None
+
     def surface_forms(self) -> list[tuple[str, str]]:
         """Every (alias, entry id) pair, for building phrase matchers."""
         return [(alias, e.id) for e in self.entries.values() for alias in e.names()]

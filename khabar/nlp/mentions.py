@@ -161,6 +161,7 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             else:
                 mentions.append(Mention(start, end, name, "place", "dateline", feature="city" if _kind == "city" else None))
             taken.append((start, end))
+    _demonym_forces(doc, mentions, kb)
     _alias_patterns(doc, mentions, kb, taken)
     _designated_proper_nouns(doc, mentions, taken)
     _extend_designators(doc, mentions)
@@ -172,6 +173,39 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
     for m in mentions:
         m.same_as = [where[id(before[j])] for j in m.same_as]
     return mentions
+
+
+_FORCE_NOUNS = {"forces", "force", "troops", "soldiers", "army", "military", "jets", "warplanes", "aircraft",
+                "navy", "gunboats", "artillery", "drones", "commandos", "servicemen", "paratroopers", "marines"}
+_POLICE_NOUNS = {"police", "policemen", "officers"}
+_MILITARY_ACTS = {"strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "shelling", "bombardment",
+                  "offensive", "operation", "incursion", "drone", "missile", "bombing", "bombings"}
+
+
+def _demonym_forces(doc: Doc, mentions: list[Mention], kb: KnowledgeBase) -> None:
+    """'Nigerian troops', 'an American drone strike': a demonym naming a state's forces."""
+    by_char = {t.idx: t for t in doc}
+    for m in mentions:
+        if m.type != "norp" or not m.country:
+            continue
+        tok = by_char.get(m.start)
+        if tok is None:
+            continue
+        last = doc[tok.i + len(m.text.split()) - 1] if tok.i + len(m.text.split()) - 1 < len(doc) else tok
+        nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if nxt is None:
+            continue
+        word = nxt.lower_
+        if word in _FORCE_NOUNS or word in _POLICE_NOUNS:
+            entry = kb.state_force(m.country, kind="police" if word in _POLICE_NOUNS else "state_force")
+            if entry is not None:
+                m.type, m.kb_id, m.source = "organization", entry.id, "demonym"
+                m.end = nxt.idx + len(nxt.text)
+                m.text = doc.text[m.start:m.end]
+        elif word in _MILITARY_ACTS or (nxt.head.lower_ in _MILITARY_ACTS and nxt.dep_ in ("compound", "amod")):
+            entry = kb.state_force(m.country)
+            if entry is not None:
+                m.type, m.kb_id, m.source = "organization", entry.id, "demonym"
 
 
 def _sentence_dated_before(span: Span, until: str) -> bool:
