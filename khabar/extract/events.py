@@ -30,7 +30,7 @@ __all__ = ["extract_events", "build_index"]
 
 SAY = {"say", "tell", "report", "state", "announce", "disclose", "confirm", "add", "write", "post",
        "insist", "admit", "acknowledge", "quote", "allege", "assert"}
-PLAN = {"plan", "plot", "intend", "prepare", "aim", "try", "attempt", "seek", "threaten", "vow", "conspire"}
+PLAN = {"plan", "plot", "intend", "prepare", "aim", "try", "attempt", "seek", "threaten", "vow", "conspire", "call"}
 SPEECH_TYPES = {"accusation", "statement", "threat"}
 _ATTACKISH = {"attack", "bombing", "military_operation", "armed_clash", "killing", "kidnapping"}
 
@@ -54,7 +54,8 @@ def build_index(doc: Doc, mention_spans: list[tuple[int, int, str]], entities: l
         if span is None:
             continue
         for t in span:
-            token_entity.setdefault(t.i, eid)
+            if not t.is_space:
+                token_entity.setdefault(t.i, eid)
         starts.append((span.start, eid))
     info = {e.id: (e.type, e.kind, e.geo.feature if e.geo else None, e.geo.country if e.geo else None)
             for e in entities}
@@ -173,6 +174,8 @@ def _claims(sent, by_token: dict[int, Trigger], idx: DocIndex) -> dict[int, list
                     targets += list(c.children)
         elif tok.lemma_.lower() == "claim":
             targets = [c for c in kids if c.dep_ == "dobj" and c.i in by_token]
+        if tok.lemma_.lower() == "claim" and tok.dep_ in ("acl", "relcl") and tok.head.i in by_token:
+            targets = [tok.head]  # "That attack, claimed by ISIS-K, ..."
         subj = _subject_entities(tok, idx)
         if has_resp and not targets and not any(c.dep_ == "neg" for c in kids):
             out.setdefault(-1, []).extend(subj)
@@ -211,6 +214,7 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
     for sent in doc.sents:
         triggers = find_triggers(sent)
         if not triggers:
+            _trailing_counts(sent, events)
             continue
         by_token = {t.token.i: t for t in triggers}
         counts = find_counts(sent.text, offset=sent.start_char)
@@ -239,11 +243,26 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
             ev = _make_event(t, args, clause, dates, counts, doc, idx, names, claims.get(t.token.i, []))
             if ev is not None:
                 sent_events.append((t, ev))
-        _sentence_fallback(sent, sent_events, clauses, dates, idx)
+        _sentence_fallback(sent, sent_events, clauses, dates, idx, counts)
         events.extend(ev for _, ev in sent_events)
         if claims.get(-1):
             _attach_orphan_claim(events, claims[-1], names, sent)
     return events
+
+
+def _trailing_counts(sent, events: list[Event]) -> None:
+    """'More than 220 people were wounded.' right after an attack: that attack's count."""
+    if not events or events[-1].generic or events[-1].type not in _ATTACKISH:  # type: ignore[attr-defined]
+        return
+    last = events[-1]
+    if sent.start_char - last.evidence[-1].end > 3:
+        return
+    for c in find_counts(sent.text, offset=sent.start_char):
+        span = Span(c.start, c.end, c.text)
+        if c.outcome == "killed" and last.fatalities is None:
+            last.fatalities = Count(c.min, c.max, c.text, span)
+        elif c.outcome == "injured" and last.injuries is None:
+            last.injuries = Count(c.min, c.max, c.text, span)
 
 
 def _attach_orphan_claim(events: list[Event], claimants: list[str], names: dict[str, str], sent) -> None:
@@ -265,18 +284,30 @@ def _in_residence_phrase(tok: Token) -> bool:
 
 
 def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], dates: list[DateMention],
-                       idx: DocIndex) -> None:
+                       idx: DocIndex, counts: list[CountMention]) -> None:
     """Give an event the sentence's date or place when no other event in it could own them."""
     live = [(t, ev) for t, ev in sent_events if not ev.generic]  # type: ignore[attr-defined]
     for t, ev in live:
         others = set().union(*[clauses[o.token.i] for o, _ in live if o is not t]) if len(live) > 1 else set()
-        if ev.date.start is None and ev.type not in SPEECH_TYPES:
+        if ev.date.start is None and ev.type not in SPEECH_TYPES and t.token.dep_ not in ("acl", "relcl", "amod", "advcl"):
             free = [d for d in dates if sent.start_char <= d.start < sent.end_char
                     and not any(x.idx <= d.start < x.idx + len(x.text) for x in sent if x.i in others)]
             if len(free) == 1:
                 d = free[0]
                 ev.date = DateValue(d.value, d.end_value, d.precision if d.value else "unknown", d.text,
                                     Span(d.start, d.end, d.text))
+        if ev.fatalities is None and ev.type in _ATTACKISH:
+            free = [c for c in counts if c.outcome == "killed"
+                    and not any(x.idx <= c.start < x.idx + len(x.text) for x in sent if x.i in others)]
+            if len(free) == 1:
+                c = free[0]
+                ev.fatalities = Count(c.min, c.max, c.text, Span(c.start, c.end, c.text))
+        if ev.injuries is None and ev.type in _ATTACKISH:
+            free = [c for c in counts if c.outcome == "injured"
+                    and not any(x.idx <= c.start < x.idx + len(x.text) for x in sent if x.i in others)]
+            if len(free) == 1:
+                c = free[0]
+                ev.injuries = Count(c.min, c.max, c.text, Span(c.start, c.end, c.text))
         if not ev.places and ev.type in _ATTACKISH:  # type: ignore[attr-defined]
             used = {p.entity for p in ev.participants}
             for x in sent:
@@ -349,7 +380,7 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
     ev.places = args.places  # type: ignore[attr-defined]  # consumed by the location step
     ev.custody = any(x.lemma_.lower() in ("prison", "custody", "jail", "detention") for x in clause)  # type: ignore[attr-defined]
     ev.generic = _is_generic(t, ev, args)  # type: ignore[attr-defined]
-    ev.anaphoric = (t.pos == "noun" and ev.date.start is None and ev.fatalities is None  # type: ignore[attr-defined]
+    ev.anaphoric = (t.pos == "noun" and ev.date.start is None  # type: ignore[attr-defined]
                     and any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its", "their")
                             for c in tok.children))
     ev.unresolved_patient = args.unresolved_patient  # type: ignore[attr-defined]

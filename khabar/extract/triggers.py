@@ -34,7 +34,8 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "found": ("founding", None), "establish": ("founding", None), "create": ("founding", None),
     "form": ("founding", None),
     "release": ("statement", "release"), "issue": ("statement", None),
-    "blow": ("bombing", None),
+    "blow": ("bombing", None), "open": ("attack", "shooting"), "march": ("protest", None),
+    "deploy": ("military_operation", "deployment"),
     "acknowledge": ("statement", "admission"), "admit": ("statement", "admission"),
     "apologise": ("statement", "apology"), "apologize": ("statement", "apology"),
     "condemn": ("statement", "condemnation"), "vow": ("statement", "vow"), "warn": ("statement", "warning"),
@@ -60,7 +61,7 @@ NOUNS: dict[str, tuple[str, str | None]] = {
     "threat": ("threat", None),
     "protest": ("protest", None), "demonstration": ("protest", None), "rally": ("protest", None),
     "riot": ("riot", None), "unrest": ("riot", None), "shootout": ("armed_clash", None),
-    "crossfire": ("armed_clash", None), "exchange": ("armed_clash", None), "gunbattle": ("armed_clash", None),
+    "crossfire": ("armed_clash", None), "march": ("protest", None), "deployment": ("military_operation", "deployment"), "exchange": ("armed_clash", None), "gunbattle": ("armed_clash", None),
     "clash": ("armed_clash", None), "fighting": ("armed_clash", None), "battle": ("armed_clash", None),
     "gunfight": ("armed_clash", None), "firefight": ("armed_clash", None), "skirmish": ("armed_clash", None),
 }
@@ -128,6 +129,16 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return (type_, sub)
     if lemma == "sentence":
         return None
+    if lemma == "open":
+        return ("attack", "shooting") if any(c.dep_ == "dobj" and c.lower_ == "fire" for c in kids) else None
+    if lemma == "march":
+        crowd = {"demonstrator", "protester", "protestor", "thousand", "hundred", "crowd", "people", "supporter",
+                 "student", "activist", "worker", "woman", "youth", "dozen"}
+        return ("protest", None) if any(c.dep_ == "nsubj" and c.lemma_.lower() in crowd for c in kids) else None
+    if lemma == "deploy":
+        return None if tok.dep_ in ("amod", "acl") else ("military_operation", "deployment")
+    if lemma == "shoot" and any(c.lower_ == "dead" for c in kids):
+        return ("killing", "shooting")
     if lemma == "blow":
         if any(c.dep_ == "prt" and c.lower_ == "up" for c in kids):
             suicide = any(c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in kids)
@@ -158,6 +169,10 @@ def _noun_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return None
     if lemma == "hostage" and tok.head.lemma_ not in ("take", "hold", "seize"):
         return None
+    if lemma == "march":
+        return (type_, sub) if tok.tag_ == "NNS" or any(c.lower_ in ("protest", "street") for c in tok.children) else None
+    if lemma == "deployment":
+        return (type_, sub) if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children) else None
     if lemma == "exchange":
         return (type_, sub) if any(c.dep_ == "prep" and any(g.lower_ in ("fire", "gunfire") for g in c.children)
                                    for c in tok.children) else None

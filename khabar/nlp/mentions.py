@@ -127,6 +127,7 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             mentions.append(Mention(*rng, span.text, "place", "country", country=key, feature="country"))
         taken.append(rng)
 
+    doc_countries = {m.country for m in mentions if m.country}
     for ent in doc.ents:
         label = _LABELS.get(ent.label_)
         if label is None:
@@ -149,6 +150,9 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             label = "place"
         elif label in ("person", "organization") and _place_context(doc, span) and gaz.candidates(text):
             label = "place"
+        elif label == "organization" and len(span) == 1 and kb.lookup(text) is None and any(
+                p.feature == "city" and p.country in doc_countries for p in gaz.candidates(text)):
+            label = "place"  # "the Nyanya bombing": a town the article's country holds
         mentions.append(Mention(*rng, text, label, "ner"))
         taken.append(rng)
 
