@@ -25,6 +25,7 @@ from khabar.extract.triggers import Trigger, find_triggers
 from khabar.model import Count, DateValue, Entity, Event, Participant, Span
 from khabar.nlp.dates import DateMention, find_dates
 from khabar.nlp.numbers import CountMention, find_counts
+from khabar.nlp.pipeline import doc_text
 
 __all__ = ["extract_events", "build_index"]
 
@@ -37,7 +38,7 @@ _ATTACKISH = {"attack", "bombing", "military_operation", "armed_clash", "killing
 
 def sentence_span(sent) -> Span:
     """The sentence as evidence: trimmed of surrounding whitespace, text from the original."""
-    text = sent.doc.user_data.get("original", sent.doc.text)
+    text = sent.doc.user_data.get("original", doc_text(sent.doc))
     start, end = sent.start_char, sent.end_char
     while start < end and text[start].isspace():
         start += 1
@@ -208,8 +209,8 @@ def _pick_date(trig: Token, clause: list[Token], dates: list[DateMention], doc: 
 
 def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities: list[Entity]) -> list[Event]:
     names = {e.id: e.name for e in entities}
-    dates = [d for d in find_dates(doc.text, published)
-             if not doc.text[max(0, d.start - 6):d.start].lower().rstrip().endswith("since")]
+    dates = [d for d in find_dates(doc_text(doc), published)
+             if not doc_text(doc)[max(0, d.start - 6):d.start].lower().rstrip().endswith("since")]
     events: list[Event] = []
     for sent in doc.sents:
         triggers = find_triggers(sent)
@@ -371,7 +372,7 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
             part("source", eid, tok)
     for _, tk in args.instruments:
         sub = list(tk.subtree)
-        text = doc.text[sub[0].idx: sub[-1].idx + len(sub[-1].text)]
+        text = doc_text(doc)[sub[0].idx: sub[-1].idx + len(sub[-1].text)]
         ev.participants.append(Participant("instrument", None, text, Span(sub[0].idx, sub[0].idx + len(text), text)))
     if "respectively" in sent.text:
         lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)

@@ -15,6 +15,7 @@ from khabar.model import Entity, Geo, Span
 from khabar.nlp.gazetteer import Gazetteer, load_gazetteer, place_key
 from khabar.nlp.kb import KnowledgeBase, load_kb
 from khabar.nlp.mentions import Mention
+from khabar.nlp.pipeline import doc_text
 from khabar.nlp.places import Context, base_name, geocode, to_geo
 from khabar.nlp.text import norm_name
 
@@ -83,7 +84,7 @@ def build_entities(doc: Doc, mentions: list[Mention], *, published: str | None =
     """Entities in order of first mention, and a map from mention index to entity id."""
     kb = kb or load_kb()
     gaz = load_gazetteer()
-    text = doc.text
+    text = doc_text(doc)
     ctx = _context(mentions, gaz)
     n = len(mentions)
     uf = _UnionFind(n)

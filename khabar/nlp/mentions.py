@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from khabar.nlp.gazetteer import load_gazetteer
 from khabar.nlp.kb import KnowledgeBase, load_kb
-from khabar.nlp.pipeline import matchers
+from khabar.nlp.pipeline import doc_text, matchers
 
 __all__ = ["Mention", "find_mentions", "find_dateline", "DESIGNATOR_FEATURE"]
 
@@ -83,7 +83,7 @@ def _trim(span: Span) -> Span:
 
 
 def _strip_possessive_chars(doc: Doc, start: int, end: int) -> int:
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     for suffix in ("\u2019s", "'s"):
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
             return end - len(suffix)
@@ -136,7 +136,7 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
         rng = (span.start_char, _strip_possessive_chars(doc, span.start_char, span.end_char))
         if rng[1] <= rng[0] or any(_overlaps(rng, t) for t in taken):
             continue
-        text = doc.text[rng[0]:rng[1]]
+        text = doc_text(doc)[rng[0]:rng[1]]
         if text[:1].islower() or not any(c.isalpha() for c in text):
             continue  # names are capitalised: "iftar" is not an organization
         if label in ("organization", "person") and gaz.country_of_demonym(text):
@@ -156,8 +156,8 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
         mentions.append(Mention(*rng, text, label, "ner"))
         taken.append(rng)
 
-    for start, end, _kind in find_dateline(original or doc.text):
-        name = (original or doc.text)[start:end]
+    for start, end, _kind in find_dateline(original or doc_text(doc)):
+        name = (original or doc_text(doc))[start:end]
         if not any(_overlaps((start, end), t) for t in taken):
             code = next((c for c, i in gaz.countries.items() if _is_country_name(gaz, i, name)), None)
             if code:
@@ -205,7 +205,7 @@ def _demonym_forces(doc: Doc, mentions: list[Mention], kb: KnowledgeBase) -> Non
             if entry is not None:
                 m.type, m.kb_id, m.source = "organization", entry.id, "demonym"
                 m.end = nxt.idx + len(nxt.text)
-                m.text = doc.text[m.start:m.end]
+                m.text = doc_text(doc)[m.start:m.end]
         elif word in _MILITARY_ACTS or (nxt.head.lower_ in _MILITARY_ACTS and nxt.dep_ in ("compound", "amod")):
             entry = kb.state_force(m.country)
             if entry is not None:
@@ -299,7 +299,7 @@ def _designated_proper_nouns(doc: Doc, mentions: list[Mention], taken: list[tupl
             continue
         if doc[start].lower_ in ("the", "this", "that", "a"):
             continue
-        mentions.append(Mention(*rng, doc.text[rng[0]:rng[1]], "place", "pattern"))
+        mentions.append(Mention(*rng, doc_text(doc)[rng[0]:rng[1]], "place", "pattern"))
         taken.append(rng)
 
 
@@ -313,7 +313,7 @@ def _extend_designators(doc: Doc, mentions: list[Mention]) -> None:
         if nxt is not None and nxt.lower_ in DESIGNATOR_FEATURE:
             m.feature = DESIGNATOR_FEATURE[nxt.lower_]
             m.end = nxt.idx + len(nxt.text)
-            m.text = doc.text[m.start:m.end]
+            m.text = doc_text(doc)[m.start:m.end]
             continue
         prev = _token_before(doc, m.start)
         if prev is not None and prev.lower_ == "of" and prev.i > 0 and doc[prev.i - 1].lower_ in _SETTLEMENT:
@@ -323,19 +323,19 @@ def _extend_designators(doc: Doc, mentions: list[Mention]) -> None:
 
 
 def _token_after(doc: Doc, end: int, by_char: dict[int, object]):
-    for t in doc:
-        if t.idx >= end:
-            return t if doc.text[end:t.idx].strip() == "" else None
-    return None
+    """The token starting at ``end`` after optional whitespace, if any."""
+    text = doc_text(doc)
+    k = end
+    while k < len(text) and text[k].isspace():
+        k += 1
+    return by_char.get(k)
 
 
 def _token_before(doc: Doc, start: int):
-    prev = None
-    for t in doc:
-        if t.idx >= start:
-            return prev
-        prev = t
-    return prev
+    span = doc.char_span(start, start + 1, alignment_mode="expand") if start < len(doc_text(doc)) else None
+    if span is None or span.start == 0:
+        return None
+    return doc[span.start - 1]
 
 
 def _fuzzy_kb(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]], kb: KnowledgeBase) -> None:
@@ -390,7 +390,7 @@ def _name_before(doc: Doc, end_tok: int) -> Span | None:
 def _alias_patterns(doc: Doc, mentions: list[Mention], kb: KnowledgeBase,
                     taken: list[tuple[int, int]]) -> None:
     """'Name (ABBR)', 'Name, or Other,', '(formerly known as X)': both names, one thing."""
-    text = doc.text
+    text = doc_text(doc)
     by_start = {m.start: i for i, m in enumerate(mentions)}
 
     def mention_for(start: int, end: int, type_hint: str | None) -> int | None:

