@@ -28,6 +28,10 @@ _FEATURE_RANK = {"facility": 0, "neighbourhood": 1, "city": 2, "district": 3, "p
 _ANAPHORS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
              "it": "organization", "its": "organization", "they": "plural", "them": "plural"}
 _RESIDENCE_NOUNS = {"resident", "native", "citizen", "national", "inhabitant", "commander", "minister"}
+WEAPONS = {"gun", "rifle", "pistol", "knife", "machete", "axe", "bomb", "explosive", "grenade", "missile",
+           "rocket", "drone", "vehicle", "car", "truck", "motorcycle", "weapon", "firearm", "ied", "mortar",
+           "artillery", "shell", "mine", "belt", "vest", "kalashnikov", "ak-47", "sword", "stone", "acid",
+           "arrow", "shotgun", "launcher", "bullet", "gunfire", "fire"}
 _GROUP_NOUNS = {"group", "organization", "organisation", "movement", "militia", "outfit", "faction"}
 
 
@@ -183,9 +187,10 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
                 p = _pobj(c)
                 if p is not None:
                     add(a.actors, _entities_in(p, idx, types=("organization", "person"), stop_at=stop))
-            elif c.dep_ == "prep" and c.lower_ in ("with", "using") and trig.type in ("attack", "bombing", "killing"):
+            elif c.dep_ == "prep" and c.lower_ in ("with", "using") and trig.type in ("attack", "bombing", "killing") \
+                    and not any(x.lower_ == "along" for x in c.children):
                 p = _pobj(c)
-                if p is not None:
+                if p is not None and p.lemma_.lower() in WEAPONS and idx.entity_of(p) is None:
                     a.instruments.append((None, p))
     else:
         for c in tok.children:

@@ -126,7 +126,7 @@ def _status_and_sources(trig: Token, idx: DocIndex, participants: set[str]) -> t
                 status = "alleged"
             elif (set(subj) & participants or _self_report(cur, child)) and status == "reported":
                 status = "claimed"
-        elif lemma == "deny":
+        elif lemma in ("deny", "disown"):
             sources += _subject_entities(cur, idx)
             status = "denied"
         elif lemma in PLAN and child.dep_ in ("xcomp", "ccomp"):

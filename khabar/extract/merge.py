@@ -52,15 +52,36 @@ def _country(loc: Location | None) -> str | None:
     return loc.country if loc else None
 
 
+_RANK = {"point": 0, "city": 1, "district": 2, "province": 3, "country": 4, "unknown": 5}
+
+
+def _near(a: Location, b: Location) -> bool:
+    """Two named places close enough to be one scene ('Baisaran, above Pahalgam in Anantnag')."""
+    from khabar.eval.gold import haversine_km
+
+    if a.lat is None or b.lat is None or a.country != b.country:
+        return False
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= 50.0
+
+
+def _outcome_of(a: Event, b: Event) -> bool:
+    """A bare 'N were killed' (no actor, no date) is the outcome of an attack, not a new event."""
+    for x, y in ((a, b), (b, a)):
+        if x.type == "killing" and y.type in _ATTACK_FAMILY and y.type != "killing" \
+                and not any(p.role in ("actor", "claimant") for p in x.participants) and not x.date.start:
+            return True
+    return False
+
+
 def _compatible(a: Event, b: Event, entities: dict[str, Entity]) -> bool:
-    if a.type != b.type:
+    if a.type != b.type and not _outcome_of(a, b):
         return False
     if a.date.start and b.date.start and not (a.date.start.startswith(b.date.start) or b.date.start.startswith(a.date.start)):
         return False
     if a.location and b.location and a.location.entity != b.location.entity:
         if _country(a.location) != _country(b.location) or not _country(a.location):
             return False
-        if a.location.precision != "country" and b.location.precision != "country":
+        if a.location.precision != "country" and b.location.precision != "country" and not _near(a.location, b.location):
             return False
     for roles in (("actor", "claimant"), ("target",), ("victim",)):
         ea = {p.entity for p in a.participants if p.role in roles and p.entity}
@@ -95,8 +116,10 @@ def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity]) -> Eve
 def _join(a: Event, b: Event) -> None:
     if not a.date.start and b.date.start:
         a.date = b.date
-    if b.location and (a.location is None or (a.location.precision == "country" and b.location.precision != "country")):
+    if b.location and (a.location is None or _RANK.get(b.location.precision, 5) < _RANK.get(a.location.precision, 5)):
         a.location = b.location
+    if a.type == "killing" and b.type in _ATTACK_FAMILY and b.type != "killing":
+        a.type, a.subtype = b.type, b.subtype
     for p in b.participants:
         if not any(q.role == p.role and q.entity == p.entity and q.name == p.name for q in a.participants):
             a.participants.append(p)

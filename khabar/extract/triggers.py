@@ -39,7 +39,7 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "acknowledge": ("statement", "admission"), "admit": ("statement", "admission"),
     "apologise": ("statement", "apology"), "apologize": ("statement", "apology"),
     "condemn": ("statement", "condemnation"), "vow": ("statement", "vow"), "warn": ("statement", "warning"),
-    "deny": ("statement", "denial"), "reject": ("statement", "denial"), "announce": ("statement", None),
+    "deny": ("statement", "denial"), "disown": ("statement", "denial"), "dismiss": ("statement", "denial"), "reject": ("statement", "denial"), "announce": ("statement", None),
     "pledge": ("statement", "vow"), "urge": ("statement", "appeal"), "demand": ("statement", "demand"),
 }
 NOUNS: dict[str, tuple[str, str | None]] = {
@@ -147,7 +147,7 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
     if type_ == "statement" and lemma not in ("release", "issue"):
         if any(c.dep_ == "neg" for c in kids) or tok.dep_ in ("amod", "acl", "xcomp"):
             return None
-        if lemma == "reject" and not any(c.dep_ == "dobj" and c.lemma_.lower() in (
+        if lemma in ("reject", "dismiss") and not any(c.dep_ == "dobj" and c.lemma_.lower() in (
                 "finding", "report", "accusation", "allegation", "claim", "charge", "conclusion") for c in kids):
             return None
         return (type_, sub)

@@ -148,11 +148,14 @@ def build_entities(doc: Doc, mentions: list[Mention], *, published: str | None =
     return entities, owner
 
 
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
 def _link_person_names(mentions: list[Mention], uf: _UnionFind) -> None:
     """'Fayzov' is 'Aminjon Fayzov' when exactly one full name in the article ends so."""
     full: dict[str, set[int]] = {}
     for i, m in enumerate(mentions):
-        words = norm_name(m.text).split()
+        words = [w for w in norm_name(m.text).split() if w not in _SUFFIXES]
         if m.type == "person" and len(words) >= 2:
             for w in (words[-1], words[0]):
                 full.setdefault(w, set()).add(uf.find(i))

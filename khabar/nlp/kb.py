@@ -75,6 +75,16 @@ class KnowledgeBase:
                     key = norm_name(alias)
                     if key and e.id not in self._index.setdefault(key, []):
                         self._index[key].append(e.id)
+        # "National Police Service (Kenya)" is also "National Police Service" when no other entry is
+        stripped: dict[str, list[str]] = {}
+        for e in entries:
+            if e.name.endswith(")") and " (" in e.name:
+                stripped.setdefault(e.name[: e.name.rindex(" (")], []).append(e.id)
+        self.short_names: dict[str, str] = {}
+        for name, ids in stripped.items():
+            if len(ids) == 1 and norm_name(name) not in self._index:
+                self._index[norm_name(name)] = ids
+                self.short_names[ids[0]] = name
         self._fuzzy_keys = [k for k in self._index if len(k) >= 6]
 
     def __len__(self) -> int:
@@ -124,7 +134,8 @@ class KnowledgeBase:
 
     def surface_forms(self) -> list[tuple[str, str]]:
         """Every (alias, entry id) pair, for building phrase matchers."""
-        return [(alias, e.id) for e in self.entries.values() for alias in e.names()]
+        forms = [(alias, e.id) for e in self.entries.values() for alias in e.names()]
+        return forms + [(name, eid) for eid, name in self.short_names.items()]
 
 
 def _entry(raw: dict[str, Any], *, type: str, path: Path) -> KBEntry:

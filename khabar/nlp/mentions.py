@@ -443,6 +443,13 @@ def _alias_patterns(doc: Doc, mentions: list[Mention], kb: KnowledgeBase,
         if a is not None and b is not None and a != b:
             mentions[a].same_as.append(b)
             mentions[b].same_as.append(a)
+    for m in re.finditer(r"\b([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,3})\s+(?:alias|aka|a\.k\.a\.)\s+([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,3})", text):
+        first = [i for i, x in enumerate(mentions) if x.start <= m.start(1) < x.end and x.type == "person"]
+        if first:
+            a = mention_for(m.start(2), m.end(2), "person")
+            if a is not None and a != first[0]:
+                mentions[a].same_as.append(first[0])
+                mentions[first[0]].same_as.append(a)
     for m in re.finditer(r",\s+or\s+([A-Z][\w\u2019'\-\u2013\u2014]*(?:\s+[A-Z][\w\u2019'\-\u2013\u2014]*){0,4}),", text):
         alias_start, alias_end = m.span(1)
         prev = [i for i, x in enumerate(mentions) if x.end <= m.start() and m.start() - x.end <= 8 and x.type != "norp"]

@@ -59,6 +59,7 @@ def geocode(names: list[str], *, gaz: Gazetteer, ctx: Context, hint: str | None 
     if not seen:
         return None
     total = sum(ctx.countries.values()) or 1
+    asked = {place_key(n) for n in names} | {place_key(base_name(n)) for n in names}
     best: tuple[float, Place] | None = None
     for place in seen.values():
         score = _feature_fit(place, hint)
@@ -71,6 +72,8 @@ def geocode(names: list[str], *, gaz: Gazetteer, ctx: Context, hint: str | None 
         if place.admin1 and (place.country, place_key(place.admin1)) in ctx.admin1 and place.feature != "province":
             score += 2.0
         score += math.log10(place.population + 10) / 3.0
+        if place_key(place.name) in asked:
+            score += 1.5  # its own name, not one of its many alternate names
         if place.lat is None:
             score -= 0.5
         if best is None or score > best[0]:
