@@ -44,7 +44,10 @@ def _location(ev: Event, entities: dict[str, Entity]) -> Location | None:
         g = e.geo
         if g is None:
             return Location(eid, e.name, None, None, None, "unknown")
-        return Location(eid, e.name, g.country, g.lat, g.lon, _PRECISION.get(g.feature or "", "unknown"))
+        precision = _PRECISION.get(g.feature or "", "unknown")
+        if (g.gazetteer_id or "").startswith("within:"):
+            precision = "city"  # a facility placed at its town's point
+        return Location(eid, e.name, g.country, g.lat, g.lon, precision)
     return None
 
 

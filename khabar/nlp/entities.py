@@ -113,6 +113,8 @@ def build_entities(doc: Doc, mentions: list[Mention], *, published: str | None =
             place_of[i] = (place.id if feature == place.feature or place.feature != "city" else f"{place.id}:{feature}",
                            to_geo(place, feature))
 
+    _contain_facilities(mentions, place_of, text)
+
     # cluster
     keys: dict[str, int] = {}
     for i, m in enumerate(mentions):
@@ -149,6 +151,29 @@ def build_entities(doc: Doc, mentions: list[Mention], *, published: str | None =
 
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def _contain_facilities(mentions: list[Mention], place_of: dict, text: str) -> None:
+    """A facility no gazetteer knows takes the point of the place the text puts it in:
+    'the Hayat Hotel in Mogadishu', or else the dateline's city."""
+    dateline = next((i for i, m in enumerate(mentions) if m.source == "dateline" and i in place_of
+                     and place_of[i][1] is not None and place_of[i][1].feature != "country"), None)
+    for i, m in enumerate(mentions):
+        if m.type != "place" or i not in place_of or place_of[i][1] is not None:
+            continue
+        host = None
+        for j in range(i + 1, min(i + 3, len(mentions))):
+            gap = text[m.end:mentions[j].start].strip().lower()
+            if mentions[j].type == "place" and gap in (",", "in", "near", "outside", "on the outskirts of") \
+                    and j in place_of and place_of[j][1] is not None:
+                host = j
+                break
+        if host is None and m.feature == "facility":
+            host = dateline
+        if host is not None:
+            g = place_of[host][1]
+            place_of[i] = (place_of[i][0], Geo(lat=g.lat, lon=g.lon, country=g.country, admin1=g.admin1,
+                                               feature="facility", gazetteer_id=f"within:{g.gazetteer_id}"))
 
 
 def _link_person_names(mentions: list[Mention], uf: _UnionFind) -> None:

@@ -146,6 +146,10 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             mentions.append(Mention(*rng, text, "norp", "ner", country=code))
             taken.append(rng)
             continue
+        if label == "organization" and text.split()[-1].lower() in _FACILITY_HEADS and len(text.split()) > 1:
+            mentions.append(Mention(*rng, text, "place", "ner", feature="facility"))
+            taken.append(rng)
+            continue
         if label in ("person", "organization") and _followed_by_designator(doc, span):
             label = "place"
         elif label in ("person", "organization") and _place_context(doc, span) and gaz.candidates(text):
@@ -179,6 +183,10 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
     return mentions
 
 
+_FACILITY_HEADS = {"hotel", "hospital", "school", "mosque", "church", "temple", "shrine", "market", "airport",
+                   "stadium", "prison", "jail", "camp", "station", "hall", "bridge", "embassy", "cantonment",
+                   "compound", "barracks", "palace", "mall", "theatre", "theater", "cathedral", "synagogue",
+                   "gurdwara", "madrassa", "seminary", "academy", "college", "base", "airbase", "port", "refinery"}
 _FORCE_NOUNS = {"forces", "force", "troops", "soldiers", "army", "military", "jets", "warplanes", "aircraft",
                 "navy", "gunboats", "artillery", "drones", "commandos", "servicemen", "paratroopers", "marines"}
 _POLICE_NOUNS = {"police", "policemen", "officers"}
