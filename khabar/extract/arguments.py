@@ -196,7 +196,7 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
         for c in tok.children:
             if c.dep_ in ("compound", "poss", "amod", "nmod"):
                 add(a.actors, _entities_in(c, idx, types=("organization", "person"), stop_at=stop))
-            elif c.dep_ == "prep" and c.lower_ == "by":
+            elif c.dep_ == "prep" and c.lower_ in ("by", "between", "among"):
                 p = _pobj(c)
                 if p is not None:
                     add(a.actors, _entities_in(p, idx, types=("organization", "person"), stop_at=stop))

@@ -84,6 +84,9 @@ def _absorbed_by(trig: Trigger, by_token: dict[int, Trigger]) -> Trigger | None:
     for c in tok.children:
         if c.dep_ in ("nsubj",) and c.i in by_token and by_token[c.i].type in _ATTACKISH:
             return by_token[c.i]
+        # "85 people were killed when a drone struck ...": the killing is that strike's outcome
+        if tok.lemma_ == "kill" and c.dep_ == "advcl" and c.i in by_token and by_token[c.i].type in _ATTACKISH:
+            return by_token[c.i]
     cur = tok
     while cur.head.i != cur.i and cur.dep_ in ("relcl", "acl", "advcl", "conj", "xcomp", "pcomp", "pobj", "prep"):
         cur = cur.head

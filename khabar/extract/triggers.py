@@ -34,7 +34,10 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "found": ("founding", None), "establish": ("founding", None), "create": ("founding", None),
     "form": ("founding", None),
     "release": ("statement", "release"), "issue": ("statement", None),
-    "blow": ("bombing", None), "open": ("attack", "shooting"), "march": ("protest", None),
+    "blow": ("bombing", None), "open": ("attack", "shooting"), "strike": ("military_operation", "airstrike"),
+    "hit": ("military_operation", "airstrike"), "take": ("military_operation", "capture"),
+    "seize": ("military_operation", "capture"), "overrun": ("military_operation", "capture"),
+    "retake": ("military_operation", "capture"), "recapture": ("military_operation", "capture"), "march": ("protest", None),
     "deploy": ("military_operation", "deployment"),
     "acknowledge": ("statement", "admission"), "admit": ("statement", "admission"),
     "apologise": ("statement", "apology"), "apologize": ("statement", "apology"),
@@ -67,6 +70,8 @@ NOUNS: dict[str, tuple[str, str | None]] = {
 }
 # nouns that name the people an event happened to ("the detainees are A and B")
 PATIENT_NOUNS = {"detainee", "hostage", "captive", "abductee"}
+_AERIAL_SUBJECTS = {"drone", "jet", "aircraft", "warplane", "plane", "missile", "rocket", "helicopter", "airstrike",
+                    "strike", "bomber", "uav", "gunship"}
 _AIR = {"air", "drone", "missile", "aerial", "rocket", "uav"}
 _CUSTODY = {"prison", "custody", "jail", "detention", "captivity", "cell"}
 _MILITARY = {"military", "security", "counter-terrorism", "counterterrorism", "counter-insurgency",
@@ -128,6 +133,18 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
     if lemma in ("fight", "battle", "clash"):
         return (type_, sub)
     if lemma == "sentence":
+        return None
+    if lemma in ("strike", "hit"):
+        subj = [c for c in kids if c.dep_ == "nsubj"]
+        if subj and subj[0].lemma_.lower() in _AERIAL_SUBJECTS:
+            return ("military_operation", "drone_strike" if subj[0].lemma_.lower() == "drone" else "airstrike")
+        return None
+    if lemma in ("take", "seize", "overrun", "retake", "recapture"):
+        objs = [c for c in kids if c.dep_ == "dobj"]
+        if any(o.lower_ == "control" for o in objs) or any(o.ent_type_ in ("GPE", "LOC", "FAC") for o in objs):
+            return ("military_operation", "capture")
+        if lemma == "seize" and any(o.lemma_.lower() in ("hostage",) for o in objs):
+            return ("kidnapping", "hostage_taking")
         return None
     if lemma == "open":
         return ("attack", "shooting") if any(c.dep_ == "dobj" and c.lower_ == "fire" for c in kids) else None
