@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.khabar-installed
 
-.PHONY: demo test lint eval venv clean
+.PHONY: demo test lint eval bench venv clean
 
 venv: $(STAMP)
 
@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/khabar demo corpus
 
 test: $(STAMP)
-	$(BIN)/ruff check khabar tests
+	$(BIN)/ruff check khabar tests bench
 	$(BIN)/python -m pytest -q tests
 
 eval: $(STAMP)
@@ -27,3 +27,6 @@ eval: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_extract.py

@@ -384,9 +384,10 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
     ev.places = args.places  # type: ignore[attr-defined]  # consumed by the location step
     ev.custody = any(x.lemma_.lower() in ("prison", "custody", "jail", "detention") for x in clause)  # type: ignore[attr-defined]
     ev.generic = _is_generic(t, ev, args)  # type: ignore[attr-defined]
-    ev.anaphoric = (t.pos == "noun" and ev.date.start is None  # type: ignore[attr-defined]
-                    and any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that", "its", "their")
-                            for c in tok.children))
+    det = next((c.lower_ for c in tok.children if c.dep_ in ("det", "poss")), None)
+    # "that attack" points back to the last one; "the attack" to the story's main one
+    ev.anaphoric = ("near" if det in ("this", "that") else "main" if det in ("the", "its", "their") else None) \
+        if t.pos == "noun" and ev.date.start is None else None  # type: ignore[attr-defined]
     ev.unresolved_patient = args.unresolved_patient  # type: ignore[attr-defined]
     return ev
 

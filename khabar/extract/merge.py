@@ -104,16 +104,35 @@ _ATTACK_FAMILY = {"attack", "bombing", "killing", "military_operation", "kidnapp
 _SPECIFIC = {"killing": 1, "attack": 2, "bombing": 3, "military_operation": 3, "kidnapping": 3, "armed_clash": 2}
 
 
-def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity]) -> Event | None:
-    """'the bombing', 'that attack': the latest earlier event of the attack family that fits."""
+def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity], published: str | None) -> Event | None:
+    """'that attack': the latest earlier attack that fits; 'the attack': the story's main one,
+    i.e. the first attack dated within a fortnight of publication, else the latest that fits."""
     if ev.type not in _ATTACK_FAMILY:
         return None
-    for other in reversed(merged):
-        if other.type in _ATTACK_FAMILY and other.trigger.start < ev.trigger.start:
-            probe = Event(id="", type=other.type, trigger=ev.trigger, date=ev.date, location=ev.location,
-                          participants=ev.participants, fatalities=ev.fatalities, injuries=ev.injuries)
-            return other if _compatible(other, probe, by_id) else None
+    earlier = [o for o in merged if o.type in _ATTACK_FAMILY and o.trigger.start < ev.trigger.start]
+
+    def fits(other: Event) -> bool:
+        probe = Event(id="", type=other.type, trigger=ev.trigger, date=ev.date, location=ev.location,
+                      participants=ev.participants, fatalities=ev.fatalities, injuries=ev.injuries)
+        return _compatible(other, probe, by_id)
+
+    if getattr(ev, "anaphoric", None) == "main" and published:
+        recent = [o for o in earlier if o.date.start and _days_before(o.date.start, published) <= 14]
+        if recent and fits(recent[0]):
+            return recent[0]
+    for other in reversed(earlier):
+        return other if fits(other) else None
     return None
+
+
+def _days_before(value: str, published: str) -> int:
+    from datetime import date
+
+    try:
+        d = date.fromisoformat(value if len(value) == 10 else (value + "-01")[:10] if len(value) == 7 else value + "-01-01")
+        return (date.fromisoformat(published[:10]) - d).days
+    except ValueError:
+        return 10**6
 
 
 def _join(a: Event, b: Event) -> None:
@@ -165,7 +184,7 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
                 _join(other, ev)
                 break
         else:
-            antecedent = _antecedent(ev, merged, by_id) if getattr(ev, "anaphoric", False) else None
+            antecedent = _antecedent(ev, merged, by_id, published) if getattr(ev, "anaphoric", None) else None
             if antecedent is not None:
                 if _SPECIFIC.get(ev.type, 0) > _SPECIFIC.get(antecedent.type, 0):
                     antecedent.type, antecedent.subtype = ev.type, ev.subtype or antecedent.subtype

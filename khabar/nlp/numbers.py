@@ -42,7 +42,7 @@ _KILL_BEFORE = re.compile(
     rf"{_GROUP}\s+{_WORDS}{_ASIDE}(?:(?:were|was|have\s+been|had\s+been|are|being)\s+)?(?:reportedly\s+)?"
     rf"(?P<cue>killed|dead|died|deaths|fatalities|lost\s+their\s+lives|perished|bodies)\b", re.I)
 _TOLL = re.compile(
-    rf"\bdeath\s+toll\s+(?:[^\s.;]+\s+){{0,16}}?(?:to|at|of|reached|hit|stood\s+at|is|was)\s+{_GROUP}", re.I)
+    rf"\bdeath\s+toll\s+(?:[^\s.;]+\s+){{0,25}}?(?:to|at|of|reached|hit|stood\s+at|is|was)\s+{_GROUP}", re.I)
 _HURT_AFTER = re.compile(
     rf"\b(?P<cue>wounded|wounding|injured|injuring|injure|hurt|wound)\s+{_GROUP}", re.I)
 _HURT_BEFORE = re.compile(
