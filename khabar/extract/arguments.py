@@ -49,11 +49,15 @@ class DocIndex:
     def type_of(self, eid: str) -> str:
         return self.info[eid][0]
 
-    def last_before(self, tok: Token, type_: str, *, kinds: tuple[str, ...] | None = None) -> str | None:
+    def last_before(self, tok: Token, type_: str, *, kinds: tuple[str, ...] | None = None,
+                    window: int = 80) -> str | None:
+        """The entity of that type mentioned last before ``tok``, within ``window`` tokens."""
         best = None
         for i, eid in self.mention_starts:
             if i >= tok.i:
                 break
+            if tok.i - i > window:
+                continue
             t, kind, _, _ = self.info[eid]
             if t == type_ and (kinds is None or kind in kinds):
                 best = eid

@@ -215,6 +215,7 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
     dates = [d for d in find_dates(doc_text(doc), published)
              if not doc_text(doc)[max(0, d.start - 6):d.start].lower().rstrip().endswith("since")]
     events: list[Event] = []
+    doc.user_data["published"] = published
     for sent in doc.sents:
         triggers = find_triggers(sent)
         if not triggers:
@@ -328,6 +329,19 @@ def _count_in(clause: list[Token], counts: list[CountMention], outcome: str) -> 
     return hits[0] if hits else None
 
 
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def _next_weekday(value: str, doc: Doc) -> str:
+    from datetime import timedelta
+
+    published = doc.user_data.get("published")
+    d = date.fromisoformat(value)
+    if published is not None and d <= published:
+        d += timedelta(days=7)
+    return d.isoformat()
+
+
 def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMention],
                 counts: list[CountMention], doc: Doc, idx: DocIndex, names: dict[str, str],
                 claimants: list[str]) -> Event | None:
@@ -350,7 +364,10 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
         status=status,
     )
     if d is not None:
-        ev.date = DateValue(d.value, d.end_value, d.precision if d.value else "unknown", d.text,
+        value = d.value
+        if status == "planned" and value and d.precision == "day" and d.text.lower() in _WEEKDAYS:
+            value = _next_weekday(value, doc)  # "marches on Thursday" that are planned lie ahead
+        ev.date = DateValue(value, d.end_value, d.precision if value else "unknown", d.text,
                             Span(d.start, d.end, d.text))
     if killed is not None:
         ev.fatalities = Count(killed.min, killed.max, killed.text, Span(killed.start, killed.end, killed.text))

@@ -34,7 +34,7 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "found": ("founding", None), "establish": ("founding", None), "create": ("founding", None),
     "form": ("founding", None),
     "release": ("statement", "release"), "issue": ("statement", None),
-    "blow": ("bombing", None), "open": ("attack", "shooting"), "strike": ("military_operation", "airstrike"),
+    "blow": ("bombing", None), "set": ("attack", "arson"), "promise": ("statement", "vow"), "open": ("attack", "shooting"), "strike": ("military_operation", "airstrike"),
     "hit": ("military_operation", "airstrike"), "take": ("military_operation", "capture"),
     "seize": ("military_operation", "capture"), "overrun": ("military_operation", "capture"),
     "retake": ("military_operation", "capture"), "recapture": ("military_operation", "capture"), "march": ("protest", None),
@@ -48,7 +48,7 @@ VERBS: dict[str, tuple[str, str | None]] = {
 NOUNS: dict[str, tuple[str, str | None]] = {
     "attack": ("attack", None), "assault": ("attack", None), "shooting": ("attack", "shooting"),
     "stabbing": ("attack", "stabbing"), "ambush": ("attack", "ambush"), "siege": ("attack", "siege"),
-    "massacre": ("killing", "massacre"), "arson": ("attack", "arson"), "rampage": ("attack", None),
+    "massacre": ("killing", "massacre"), "arson": ("attack", "arson"), "rampage": ("attack", None), "storming": ("attack", "storming"),
     "bombing": ("bombing", None), "explosion": ("bombing", "explosion"), "blast": ("bombing", "explosion"),
     "shelling": ("bombing", "shelling"), "ied": ("bombing", "ied"),
     "airstrike": ("military_operation", "airstrike"), "strike": ("military_operation", "airstrike"),
@@ -134,6 +134,10 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return (type_, sub)
     if lemma == "sentence":
         return None
+    if lemma == "set":
+        fire = any((c.dep_ == "prep" and c.lower_ == "on" and any(g.lower_ == "fire" for g in c.children))
+                   or c.lower_ in ("ablaze", "alight") for c in kids)
+        return ("attack", "arson") if fire else None
     if lemma in ("strike", "hit"):
         subj = [c for c in kids if c.dep_ == "nsubj"]
         if subj and subj[0].lemma_.lower() in _AERIAL_SUBJECTS:
