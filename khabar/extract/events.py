@@ -301,18 +301,14 @@ def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], da
                 d = free[0]
                 ev.date = DateValue(d.value, d.end_value, d.precision if d.value else "unknown", d.text,
                                     Span(d.start, d.end, d.text))
-        if ev.fatalities is None and ev.type in _ATTACKISH:
-            free = [c for c in counts if c.outcome == "killed"
+        for outcome, attr in (("killed", "fatalities"), ("injured", "injuries")):
+            if getattr(ev, attr) is not None or ev.type not in _ATTACKISH:
+                continue
+            free = [c for c in counts if c.outcome == outcome
                     and not any(x.idx <= c.start < x.idx + len(x.text) for x in sent if x.i in others)]
             if len(free) == 1:
                 c = free[0]
-                ev.fatalities = Count(c.min, c.max, c.text, Span(c.start, c.end, c.text))
-        if ev.injuries is None and ev.type in _ATTACKISH:
-            free = [c for c in counts if c.outcome == "injured"
-                    and not any(x.idx <= c.start < x.idx + len(x.text) for x in sent if x.i in others)]
-            if len(free) == 1:
-                c = free[0]
-                ev.injuries = Count(c.min, c.max, c.text, Span(c.start, c.end, c.text))
+                setattr(ev, attr, Count(c.min, c.max, c.text, Span(c.start, c.end, c.text)))
         if not ev.places and ev.type in _ATTACKISH:  # type: ignore[attr-defined]
             used = {p.entity for p in ev.participants}
             for x in sent:

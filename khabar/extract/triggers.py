@@ -70,6 +70,8 @@ NOUNS: dict[str, tuple[str, str | None]] = {
 }
 # nouns that name the people an event happened to ("the detainees are A and B")
 PATIENT_NOUNS = {"detainee", "hostage", "captive", "abductee"}
+_PLACE_OBJECTS = {"town", "city", "village", "stronghold", "territory", "base", "district", "province", "area",
+                  "hill", "airport", "bridge", "position", "positions", "checkpoint", "outpost", "valley", "region"}
 _AERIAL_SUBJECTS = {"drone", "jet", "aircraft", "warplane", "plane", "missile", "rocket", "helicopter", "airstrike",
                     "strike", "bomber", "uav", "gunship"}
 _AIR = {"air", "drone", "missile", "aerial", "rocket", "uav"}
@@ -119,7 +121,7 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         ) else None
     if lemma == "capture":
         objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]
-        if objs and all(o.ent_type_ in ("GPE", "LOC", "FAC") for o in objs):
+        if objs and all(o.ent_type_ in ("GPE", "LOC", "FAC") or o.lemma_.lower() in _PLACE_OBJECTS for o in objs):
             return ("military_operation", "capture")
     if lemma in ("found", "establish", "create", "form"):
         objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]

@@ -244,21 +244,25 @@ def _place_context(doc: Doc, span: Span) -> bool:
     return nxt is not None and nxt.lower_ in _PLACE_NOUNS
 
 
-def _gazetteer_places(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]]) -> None:
-    """Capitalised words no model labelled, which the gazetteer knows and the context makes places."""
-    gaz = load_gazetteer()
-    countries = {m.country for m in mentions if m.country}
+def _proper_noun_runs(doc: Doc):
+    """Maximal runs of capitalised proper nouns ('Vose', 'North Rhine-Westphalia')."""
     i = 0
     while i < len(doc):
-        tok = doc[i]
-        if tok.pos_ != "PROPN" or not tok.is_title:
+        if doc[i].pos_ != "PROPN" or not doc[i].is_title:
             i += 1
             continue
         j = i
         while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and doc[j + 1].is_title:
             j += 1
-        span = doc[i:j + 1]
+        yield doc[i:j + 1]
         i = j + 1
+
+
+def _gazetteer_places(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]]) -> None:
+    """Capitalised words no model labelled, which the gazetteer knows and the context makes places."""
+    gaz = load_gazetteer()
+    countries = {m.country for m in mentions if m.country}
+    for span in _proper_noun_runs(doc):
         rng = (span.start_char, span.end_char)
         if any(_overlaps(rng, t) for t in taken) or not _place_context(doc, span):
             continue
@@ -353,18 +357,8 @@ def _fuzzy_kb(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]], k
             entry = kb.lookup(m.text) or kb.fuzzy(m.text)
             if entry is not None and entry.type == "organization":
                 m.kb_id, m.type, m.source = entry.id, "organization", "fuzzy"
-    i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if tok.pos_ != "PROPN" or not tok.is_title:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and doc[j + 1].is_title:
-            j += 1
-        span = doc[i:j + 1]
+    for span in _proper_noun_runs(doc):
         rng = (span.start_char, span.end_char)
-        i = j + 1
         if any(_overlaps(rng, t) for t in taken) or len(span.text) < 6:
             continue
         entry = kb.fuzzy(span.text, cutoff=88)
