@@ -139,6 +139,10 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
         text = doc_text(doc)[rng[0]:rng[1]]
         if text[:1].islower() or not any(c.isalpha() for c in text):
             continue  # names are capitalised: "iftar" is not an organization
+        if label in ("person", "organization") and all(t.pos_ in ("NOUN", "ADJ", "VERB", "ADV", "DET") for t in span):
+            continue  # "Gunmen" opening a sentence is a common noun, not a name
+        if _only_titles(text):
+            continue  # "Air Commodore", "Defence Cabinet Secretary": a title, not a name
         if label in ("organization", "person") and gaz.country_of_demonym(text):
             label = "norp"
         if label == "norp":
@@ -242,6 +246,17 @@ def _place_context(doc: Doc, span: Span) -> bool:
     if prev is not None and prev.lower_ == "of" and prev2 is not None and prev2.lower_ in (set(_SETTLEMENT) | _PLACE_NOUNS):
         return True
     return nxt is not None and nxt.lower_ in _PLACE_NOUNS
+
+
+_TITLE_WORDS = {"air", "commodore", "marshal", "general", "lieutenant", "colonel", "major", "captain", "admiral",
+                "brigadier", "president", "minister", "secretary", "cabinet", "defence", "defense", "interior",
+                "foreign", "prime", "deputy", "chief", "inspector", "governor", "commander", "spokesman",
+                "spokesperson", "health", "supreme", "senior", "vice", "sergeant", "director", "-"}
+
+
+def _only_titles(text: str) -> bool:
+    words = [w for w in re.split(r"[\s\-]+", text.lower()) if w]
+    return bool(words) and all(w in _TITLE_WORDS for w in words)
 
 
 def _proper_noun_runs(doc: Doc):
