@@ -175,7 +175,8 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
     for ev in events:
         if getattr(ev, "generic", False):
             continue
-        ev.location = _location(ev, by_id)
+        # what a speaker says is not where they say it: statements get no place from their content
+        ev.location = None if ev.type in ("statement", "accusation", "threat") else _location(ev, by_id)
         staged.extend(_split_respectively(ev, text))
     merged: list[Event] = []
     for ev in staged:

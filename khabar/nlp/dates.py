@@ -43,6 +43,8 @@ _PATTERNS = [
     re.compile(rf"\b(?P<prep>in|since|during|until|till|by|from|through|early|late|mid-?)\s+{_MON}\b(?!\s+\d)"),
     # a bare year after a preposition: in 2011, since 2011, by early 2015
     re.compile(rf"\b(?P<yprep>in|since|during|until|till|by|from|of|early|late|mid-?|around|before|after)\s+(?:early\s+|late\s+|mid-?)?{_YEAR}\b(?![-\d])(?!\s*(?:people|troops|soldiers|civilians|men|women|children|fighters|members|km|kilometres|miles))"),
+    # "the 2008 Mumbai attacks": a year used as a modifier
+    re.compile(rf"\b(?:the|a|an|its)\s+{_YEAR}(?=\s+[A-Za-z])"),
     # weekdays: on Monday, last Friday, Tuesday night
     re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
     # relative words
@@ -158,6 +160,8 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
                     start = m.start() + len(lead) + 1
             if m.groupdict().get("day") and text[start:start + 4].lower() == "the ":
                 start += 4
+            if m.groupdict().get("year") and not m.groupdict().get("mon") and not m.groupdict().get("yprep"):
+                start = m.start("year")
             if any(s < end and start < e for s, e in taken):
                 continue
             if m.groupdict().get("year") and _is_age_or_count(text, start, end):
