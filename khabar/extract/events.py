@@ -9,6 +9,7 @@ trigger's own clause, then read status and attribution from the words that gover
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from spacy.tokens import Doc, Token
@@ -256,12 +257,20 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
 
 
 def _trailing_counts(sent, events: list[Event]) -> None:
-    """'More than 220 people were wounded.' right after an attack: that attack's count."""
-    if not events or events[-1].generic or events[-1].type not in _ATTACKISH:  # type: ignore[attr-defined]
+    """Counts in a sentence with no event of its own: 'More than 220 people were wounded.' right
+    after an attack is that attack's; further on, they belong to the story's main attack (the
+    first one dated within a fortnight of publication)."""
+    live = [e for e in events if not e.generic and e.type in _ATTACKISH]  # type: ignore[attr-defined]
+    if not live:
         return
-    last = events[-1]
+    last = live[-1]
     if sent.start_char - last.evidence[-1].end > 3:
-        return
+        published = sent.doc.user_data.get("published")
+        main = [e for e in live if e.date.start and len(e.date.start) == 10 and published is not None
+                and 0 <= (published - date.fromisoformat(e.date.start)).days <= 14]
+        if not main:
+            return
+        last = main[0]
     for c in find_counts(sent.text, offset=sent.start_char):
         span = Span(c.start, c.end, c.text)
         if c.outcome == "killed" and last.fatalities is None:
@@ -296,7 +305,8 @@ def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], da
         others = set().union(*[clauses[o.token.i] for o, _ in live if o is not t]) if len(live) > 1 else set()
         if ev.date.start is None and ev.type not in SPEECH_TYPES and t.token.dep_ not in ("acl", "relcl", "amod", "advcl"):
             free = [d for d in dates if sent.start_char <= d.start < sent.end_char
-                    and not any(x.idx <= d.start < x.idx + len(x.text) for x in sent if x.i in others)]
+                    and not any(x.idx <= d.start < x.idx + len(x.text) for x in sent if x.i in others)
+                    and not _REPORTING_DATE.search(doc_text(sent.doc)[max(0, d.start - 40):d.start])]
             if len(free) == 1:
                 d = free[0]
                 ev.date = DateValue(d.value, d.end_value, d.precision if d.value else "unknown", d.text,
@@ -325,6 +335,8 @@ def _count_in(clause: list[Token], counts: list[CountMention], outcome: str) -> 
     return hits[0] if hits else None
 
 
+# "..., the agency said on Tuesday": the date of the report, not of the event
+_REPORTING_DATE = re.compile(r"\b(said|says|told\s+\w+|announced|reported|added|stated|confirmed)\s+(?:on\s+|late\s+on\s+|early\s+on\s+)?$")
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
