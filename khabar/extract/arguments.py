@@ -143,7 +143,7 @@ def _resolve_anaphor(tok: Token, idx: DocIndex) -> str | None:
     if low in ("he", "she", "him", "her"):
         return idx.last_before(tok, "person")
     if low in ("it", "its"):
-        return idx.last_before(tok, "organization", kinds=("armed_group",))
+        return idx.last_before(tok, "organization", window=40)
     if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ in ("the", "this") for c in tok.children):
         return idx.last_before(tok, "organization", kinds=("armed_group", "political_org", "criminal_group"))
     return None
@@ -244,6 +244,8 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
                         p = _pobj(c)
                         if p is not None:
                             add(a.actors, _entities_in(p, idx, types=("organization",), stop_at=stop))
+    if trig.type in ("arrest", "kidnapping", "recruitment", "killing"):
+        patient_role[:] = [(e, t) for e, t in patient_role if idx.type_of(e) != "place"]
     # places: every place named in the clause, most specific first
     for t in clause_tokens(tok):
         eid = idx.entity_of(t)

@@ -24,7 +24,8 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "kidnap": ("kidnapping", None), "abduct": ("kidnapping", None),
     "arrest": ("arrest", None), "detain": ("arrest", "detention"), "apprehend": ("arrest", None),
     "capture": ("arrest", "capture"), "jail": ("arrest", "imprisonment"), "imprison": ("arrest", "imprisonment"),
-    "nab": ("arrest", None), "hold": ("arrest", "detention"), "sentence": ("arrest", "sentencing"),
+    "nab": ("arrest", None), "catch": ("arrest", None), "charge": ("arrest", "charge"),
+    "remand": ("arrest", "remand"), "hold": ("arrest", "detention"), "sentence": ("arrest", "sentencing"),
     "recruit": ("recruitment", None),
     "accuse": ("accusation", None), "blame": ("accusation", None),
     "threaten": ("threat", None),
@@ -70,6 +71,8 @@ NOUNS: dict[str, tuple[str, str | None]] = {
 }
 # nouns that name the people an event happened to ("the detainees are A and B")
 PATIENT_NOUNS = {"detainee", "hostage", "captive", "abductee"}
+_PERSON_OBJECTS = {"suspect", "man", "woman", "people", "person", "militant", "member", "attacker", "gunman",
+                   "fighter", "accomplice", "resident", "national", "citizen", "official", "journalist", "student"}
 _PLACE_OBJECTS = {"town", "city", "village", "stronghold", "territory", "base", "district", "province", "area",
                   "hill", "airport", "bridge", "position", "positions", "checkpoint", "outpost", "valley", "region"}
 _AERIAL_SUBJECTS = {"drone", "jet", "aircraft", "warplane", "plane", "missile", "rocket", "helicopter", "airstrike",
@@ -136,6 +139,13 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return (type_, sub)
     if lemma == "sentence":
         return None
+    if lemma in ("catch", "charge"):
+        objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]
+        persons = any(o.ent_type_ in ("PERSON", "CARDINAL") or o.lemma_.lower() in _PERSON_OBJECTS or o.pos_ == "NUM"
+                      or o.lower_ in ("them", "him", "her", "four", "three", "two") for o in objs)
+        if lemma == "charge":
+            persons = persons and any(c.dep_ == "prep" and c.lower_ == "with" for c in kids)
+        return (type_, sub) if persons else None
     if lemma == "set":
         fire = any((c.dep_ == "prep" and c.lower_ == "on" and any(g.lower_ == "fire" for g in c.children))
                    or c.lower_ in ("ablaze", "alight") for c in kids)

@@ -20,7 +20,7 @@ from khabar.nlp.pipeline import doc_text, matchers
 __all__ = ["Mention", "find_mentions", "find_dateline", "DESIGNATOR_FEATURE"]
 
 _DATELINE = re.compile(
-    r"^\s*(?P<city>[A-Z][A-Z'.\-]+(?:\s+[A-Z][A-Z'.\-]+){0,3})"
+    r"^\s*(?P<city>[A-Z][A-Z'.\-]+(?:\s+[A-Z][A-Z'.\-]+){0,3})(?:/[A-Z][A-Z'.\-]+)*"
     r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z'.\-]+(?:\s+[A-Z][A-Za-z'.\-]+){0,3}))?"
     r"\s*(?:\([A-Za-z ]+\)\s*)?[\u2014\u2013-]{1,2}\s+")
 _PLACE_PREPS = {"in", "at", "near", "outside", "from", "to", "into", "across", "around", "towards", "toward"}
