@@ -154,6 +154,8 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             mentions.append(Mention(*rng, text, "place", "ner", feature="facility"))
             taken.append(rng)
             continue
+        if label == "organization" and _person_context(doc, span, text):
+            label = "person"
         if label in ("person", "organization") and _followed_by_designator(doc, span):
             label = "place"
         elif label in ("person", "organization") and _place_context(doc, span) and gaz.candidates(text):
@@ -252,6 +254,29 @@ _TITLE_WORDS = {"air", "commodore", "marshal", "general", "lieutenant", "colonel
                 "brigadier", "president", "minister", "secretary", "cabinet", "defence", "defense", "interior",
                 "foreign", "prime", "deputy", "chief", "inspector", "governor", "commander", "spokesman",
                 "spokesperson", "health", "supreme", "senior", "vice", "sergeant", "director", "-"}
+
+
+_ORG_WORDS = {"front", "party", "group", "army", "ministry", "council", "agency", "service", "services", "force",
+              "forces", "brigade", "brigades", "movement", "company", "bank", "university", "committee", "court",
+              "office", "police", "commission", "union", "organisation", "organization", "association",
+              "institute", "news", "times", "post", "tv", "radio", "network", "department", "state", "emirate",
+              "republic", "corps", "guard", "command", "headquarters", "government", "assembly", "parliament"}
+_PERSON_CUES = {"spokesman", "spokeswoman", "spokesperson", "journalist", "commander", "leader", "chief",
+                "general", "gen.", "colonel", "president", "minister", "governor", "mr", "mrs", "ms", "dr",
+                "founder", "son", "sons", "daughter", "brother", "father", "wife", "husband"}
+
+
+def _person_context(doc: Doc, span: Span, text: str) -> bool:
+    """An 'organization' that is a person: 'Fahim Dashti, a journalist', 'spokesman Zabihullah
+    Mujahid', 'Dilovar, 25,'. Only for names without an organizational word."""
+    if any(w.lower() in _ORG_WORDS for w in text.split()) or not 1 <= len(span) <= 4:
+        return False
+    after = doc_text(doc)[span.end_char:span.end_char + 24]
+    if re.match(r",\s*\d{1,2}\s*,", after) or re.match(r",\s+(?:a|an|the)\s+(?:\w+\s+){0,3}?(?:journalist|"
+                                                     r"man|woman|resident|spokesman|commander|leader|activist|student)\b", after):
+        return True
+    prev = doc[span.start - 1] if span.start > 0 else None
+    return prev is not None and prev.lower_.rstrip(".") in _PERSON_CUES
 
 
 def _only_titles(text: str) -> bool:
