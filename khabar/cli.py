@@ -34,7 +34,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from khabar.export import report_tables
 
         console = _console()
-        for table in report_tables(report):
+        for table in report_tables(report, label=None if args.file == "-" else Path(args.file).name):
             console.print(table)
     return 0
 

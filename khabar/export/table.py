@@ -13,12 +13,18 @@ __all__ = ["report_tables", "eval_table"]
 
 
 def _names(report: Report, ev, roles: tuple[str, ...]) -> str:
+    claimants = {p.name for p in ev.participants if p.role == "claimant"}
     out = []
     for p in ev.participants:
-        if p.role in roles:
-            label = p.name if p.role not in ("claimant", "source") else f"{p.name} ({p.role})"
-            if label not in out:
-                out.append(label)
+        if p.role not in roles or (p.role == "claimant" and "actor" in roles):
+            continue
+        label = p.name
+        if p.role == "source":
+            label += " (source)"
+        elif p.role == "actor" and p.name in claimants:
+            label += " (claims it)"
+        if label not in out:
+            out.append(label)
     return escape(", ".join(out))
 
 
@@ -32,8 +38,8 @@ def _count(c) -> str:
     return f"<={c.max}"
 
 
-def report_tables(report: Report) -> list[Table]:
-    title = escape(report.document.title or report.document.id)
+def report_tables(report: Report, *, label: str | None = None) -> list[Table]:
+    title = escape(report.document.title or label or report.document.id)
     events = Table(title=f"Events: {title}", show_lines=False, expand=False)
     for col in ("id", "type", "date", "place", "actors", "targets / victims", "deaths", "hurt", "status"):
         events.add_column(col, overflow="fold")
