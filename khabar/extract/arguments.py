@@ -72,6 +72,7 @@ class Args:
     instruments: list[tuple[str | None, Token]] = field(default_factory=list)
     places: list[tuple[str, Token]] = field(default_factory=list)
     unresolved_patient: bool = False
+    alleged: bool = False
 
 
 _OUTCOME_VERBS = {"wound", "injure", "hurt", "kill", "leave", "maim"}
@@ -227,7 +228,17 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
                     if src is not None:
                         add(a.actors, _entities_in(src, idx, types=("organization", "person"), stop_at=stop))
 
+    blamed = tok.dep_ == "dobj" and tok.head.lemma_.lower() in ("blame", "attribute")
+    if blamed:  # "blamed that attack on the Hafiz Gul Bahadur group": the alleged perpetrator
+        for c in list(tok.children) + list(tok.head.children):
+            if c.dep_ == "prep" and c.lower_ in ("on", "to"):
+                p = _pobj(c)
+                if p is not None:
+                    add(a.actors, _entities_in(p, idx, types=("organization", "person"), stop_at=stop))
+                    a.alleged = True
     for c in tok.children:
+        if blamed and c.lower_ in ("on", "to"):
+            continue
         if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS and trig.type not in ("arrest", "recruitment", "protest"):
             p = _pobj(c)
             if p is not None:

@@ -88,6 +88,11 @@ def _absorbed_by(trig: Trigger, by_token: dict[int, Trigger]) -> Trigger | None:
         # "85 people were killed when a drone struck ...": the killing is that strike's outcome
         if tok.lemma_ == "kill" and c.dep_ == "advcl" and c.i in by_token and by_token[c.i].type in _ATTACKISH:
             return by_token[c.i]
+        # "killed all 16 attackers in the exchange of fire"
+        if tok.lemma_ == "kill" and c.dep_ == "prep" and c.lower_ in ("in", "during"):
+            for p in c.children:
+                if p.i in by_token and by_token[p.i].type in _ATTACKISH:
+                    return by_token[p.i]
     cur = tok
     while cur.head.i != cur.i and cur.dep_ in ("relcl", "acl", "advcl", "conj", "xcomp", "pcomp", "pobj", "prep"):
         cur = cur.head
@@ -280,8 +285,13 @@ def _trailing_counts(sent, events: list[Event]) -> None:
 
 
 def _attach_orphan_claim(events: list[Event], claimants: list[str], names: dict[str, str], sent) -> None:
-    """'X claimed responsibility.': X claims the latest specific attack reported before it."""
-    for ev in reversed(events):
+    """'X claimed responsibility.': X claims the story's main attack (the first dated within a
+    fortnight of publication), else the latest specific attack reported before it."""
+    published = sent.doc.user_data.get("published")
+    main = [e for e in events if e.type in _ATTACKISH and not e.generic and e.date.start  # type: ignore[attr-defined]
+            and len(e.date.start) == 10 and published is not None
+            and 0 <= (published - date.fromisoformat(e.date.start)).days <= 14]
+    for ev in main[:1] or list(reversed(events)):
         if ev.type in _ATTACKISH and not ev.generic:  # type: ignore[attr-defined]
             for eid in claimants:
                 for role in ("claimant", "actor"):
@@ -357,6 +367,8 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
     participants_ids = {e for e, _ in args.actors + args.targets + args.victims}
     status, sources, claim_subj = _status_and_sources(tok, idx, participants_ids)
     claimants = list(dict.fromkeys(claimants + claim_subj))
+    if args.alleged and status == "reported":
+        status = "alleged"
     if claimants:
         status = "claimed" if status in ("reported", "claimed") else status
     d = _pick_date(tok, clause, dates, doc, t.type in SPEECH_TYPES)
@@ -436,6 +448,10 @@ def _is_generic(t: Trigger, ev: Event, args: Args) -> bool:
             return True
     if tok.dep_ in ("pcomp", "pobj") and tok.tag_ == "VBG" and not has_date and not has_count:
         return True
+    if t.pos == "verb" and not has_date and not has_count and (
+            tok.tag_ in ("VBZ", "VBP") or (tok.tag_ == "VBG" and tok.dep_ in ("acl", "relcl"))) \
+            and not any(c.dep_ == "aux" for c in tok.children) and t.type != "statement":
+        return True  # habitual present: "militants who attack Pakistan", "groups attacking Pakistan"
     if not named and not has_date and not has_count and not ev.places:  # type: ignore[attr-defined]
         return True
     if not named and not has_date and not has_count and t.type in ("threat", "statement", "accusation", "recruitment", "founding"):

@@ -113,6 +113,8 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             entry = kb.entries[key]
             if entry.type != "place" and _inside_longer_proper_name(span):
                 continue
+            if span.end + 1 < len(doc) and doc[span.end].text == "-" and doc[span.end + 1].is_lower:
+                continue  # "Mali's military-led government" is the government, not the army
             if published and entry.valid_until and entry.valid_until < published \
                     and not _sentence_dated_before(span, entry.valid_until):
                 successor = (entry.relations.get("succeeded_by") or [None])[0]
@@ -181,6 +183,7 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
     _extend_designators(doc, mentions)
     _fuzzy_kb(doc, mentions, taken, kb)
     _gazetteer_places(doc, mentions, taken)
+    _unify_place_names(mentions)
     before = list(mentions)
     mentions.sort(key=lambda m: m.start)
     where = {id(m): i for i, m in enumerate(mentions)}
@@ -282,6 +285,14 @@ def _person_context(doc: Doc, span: Span, text: str) -> bool:
 def _only_titles(text: str) -> bool:
     words = [w for w in re.split(r"[\s\-]+", text.lower()) if w]
     return bool(words) and all(w in _TITLE_WORDS for w in words)
+
+
+def _unify_place_names(mentions: list[Mention]) -> None:
+    """A name the article uses as a place is a place everywhere in it ('the Moura operation')."""
+    places = {m.text for m in mentions if m.type == "place" and m.source in ("gazetteer", "ner", "country", "kb")}
+    for m in mentions:
+        if m.type in ("organization", "person") and m.source == "ner" and m.kb_id is None and m.text in places:
+            m.type = "place"
 
 
 def _proper_noun_runs(doc: Doc):
