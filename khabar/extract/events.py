@@ -317,6 +317,9 @@ def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], da
             free = [d for d in dates if sent.start_char <= d.start < sent.end_char
                     and not any(x.idx <= d.start < x.idx + len(x.text) for x in sent if x.i in others)
                     and not _REPORTING_DATE.search(doc_text(sent.doc)[max(0, d.start - 40):d.start])]
+            if any(p.role == "claimant" for p in ev.participants):
+                # "In a video released on Saturday, X claimed the bombing": that date is the claim's
+                free = [d for d in free if d.start > ev.trigger.start]
             if len(free) == 1:
                 d = free[0]
                 ev.date = DateValue(d.value, d.end_value, d.precision if d.value else "unknown", d.text,

@@ -35,7 +35,8 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "found": ("founding", None), "establish": ("founding", None), "create": ("founding", None),
     "form": ("founding", None),
     "release": ("statement", "release"), "issue": ("statement", None),
-    "blow": ("bombing", None), "set": ("attack", "arson"), "promise": ("statement", "vow"), "open": ("attack", "shooting"), "strike": ("military_operation", "airstrike"),
+    "blow": ("bombing", None), "tear": ("bombing", None), "rip": ("bombing", None), "rock": ("bombing", None),
+    "go": ("bombing", None), "set": ("attack", "arson"), "promise": ("statement", "vow"), "open": ("attack", "shooting"), "strike": ("military_operation", "airstrike"),
     "hit": ("military_operation", "airstrike"), "take": ("military_operation", "capture"),
     "seize": ("military_operation", "capture"), "overrun": ("military_operation", "capture"),
     "retake": ("military_operation", "capture"), "recapture": ("military_operation", "capture"), "march": ("protest", None),
@@ -71,6 +72,8 @@ NOUNS: dict[str, tuple[str, str | None]] = {
 }
 # nouns that name the people an event happened to ("the detainees are A and B")
 PATIENT_NOUNS = {"detainee", "hostage", "captive", "abductee"}
+_BLAST_SUBJECTS = {"bomb", "blast", "explosion", "explosive", "ied", "device", "bomber", "car", "truck",
+                   "vehicle", "grenade", "mine", "shell", "rocket", "missile"}
 _PERSON_OBJECTS = {"suspect", "man", "woman", "people", "person", "militant", "member", "attacker", "gunman",
                    "fighter", "accomplice", "resident", "national", "citizen", "official", "journalist", "student"}
 _PLACE_OBJECTS = {"town", "city", "village", "stronghold", "territory", "base", "district", "province", "area",
@@ -146,6 +149,13 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         if lemma == "charge":
             persons = persons and any(c.dep_ == "prep" and c.lower_ == "with" for c in kids)
         return (type_, sub) if persons else None
+    if lemma in ("tear", "rip", "rock", "go"):
+        subj = [c for c in kids if c.dep_ == "nsubj"]
+        if not subj or subj[0].lemma_.lower() not in _BLAST_SUBJECTS:
+            return None
+        if lemma == "go" and not any(c.dep_ == "prt" and c.lower_ == "off" for c in kids):
+            return None
+        return ("bombing", "explosion")
     if lemma == "set":
         fire = any((c.dep_ == "prep" and c.lower_ == "on" and any(g.lower_ == "fire" for g in c.children))
                    or c.lower_ in ("ablaze", "alight") for c in kids)
