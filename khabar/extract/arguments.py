@@ -262,12 +262,20 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
         eid = idx.entity_of(t)
         if eid and idx.type_of(eid) == "place" and eid not in [e for e, _ in a.places] \
                 and eid not in [e for e, _ in a.targets + a.actors] and not _under_other(t, tok, stop) \
-                and not any(x.lemma_.lower() in _RESIDENCE_NOUNS for x in t.ancestors):
+                and not _residence_of(t):
             a.places.append((eid, t))
     a.places.sort(key=lambda p: (_FEATURE_RANK.get(idx.info[p[0]][2], 7), p[1].i))
     # an actor mentioned only as the owner of a place phrase is not a place
     a.actors = [(e, t) for e, t in a.actors if e not in [x for x, _ in a.targets + a.victims]]
     return a
+
+
+def _residence_of(t: Token) -> bool:
+    """'a resident of Kulob', 'citizens of Tajikistan': the place says who, not where."""
+    for x in t.ancestors:
+        if x.dep_ == "prep" and x.lower_ in ("of", "from") and x.head.lemma_.lower() in _RESIDENCE_NOUNS:
+            return True
+    return False
 
 
 def _under_other(t: Token, trig: Token, other: set[int]) -> bool:

@@ -16,9 +16,9 @@ from spacy.tokens import Doc, Token
 
 from khabar.extract.arguments import (
     _FEATURE_RANK,
-    _RESIDENCE_NOUNS,
     Args,
     DocIndex,
+    _residence_of,
     clause_tokens,
     collect_args,
 )
@@ -304,7 +304,7 @@ def _attach_orphan_claim(events: list[Event], claimants: list[str], names: dict[
 
 
 def _in_residence_phrase(tok: Token) -> bool:
-    return any(a.lemma_.lower() in _RESIDENCE_NOUNS for a in tok.ancestors)
+    return _residence_of(tok)
 
 
 def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], dates: list[DateMention],

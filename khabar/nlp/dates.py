@@ -38,11 +38,11 @@ _PATTERNS = [
     # July 2016 / July of 2016 / January this year / January last year
     re.compile(rf"\b{_MON}(?:\s+of)?\s+(?:{_YEAR}\b|{_REL}\b)"),
     # last January / this March
-    re.compile(rf"\b(?P<relm>last|this|early|late|mid-?)\s*{_MON}\b"),
+    re.compile(rf"\b(?P<relm>(?i:last|this|early|late|mid-?))\s*{_MON}\b"),
     # in/since/during May (a bare month needs a preposition: "May" is also a verb)
-    re.compile(rf"\b(?P<prep>in|since|during|until|till|by|from|through|early|late|mid-?)\s+{_MON}\b(?!\s+\d)"),
+    re.compile(rf"\b(?P<prep>(?i:in|since|during|until|till|by|from|through|early|late|mid-?))\s+{_MON}\b(?!\s+\d)"),
     # a bare year after a preposition: in 2011, since 2011, by early 2015
-    re.compile(rf"\b(?P<yprep>in|since|during|until|till|by|from|of|early|late|mid-?|around|before|after)\s+(?:early\s+|late\s+|mid-?)?{_YEAR}\b(?![-\d])(?!\s*(?:people|troops|soldiers|civilians|men|women|children|fighters|members|km|kilometres|miles))"),
+    re.compile(rf"\b(?P<yprep>(?i:in|since|during|until|till|by|from|of|early|late|mid-?|around|before|after))\s+(?:early\s+|late\s+|mid-?)?{_YEAR}\b(?![-\d])(?!\s*(?:people|troops|soldiers|civilians|men|women|children|fighters|members|km|kilometres|miles))"),
     # "the 2008 Mumbai attacks": a year used as a modifier
     re.compile(rf"\b(?:the|a|an|its)\s+{_YEAR}(?=\s+[A-Za-z])"),
     # weekdays: on Monday, last Friday, Tuesday night

