@@ -18,7 +18,7 @@ from khabar import __version__
 from khabar.errors import KhabarError
 from khabar.extract import build_index, extract_events, finalise_events, find_relations
 from khabar.model import Document, Report
-from khabar.nlp.attributes import person_attributes
+from khabar.nlp.attributes import group_nationality, person_attributes
 from khabar.nlp.dates import parse_published
 from khabar.nlp.entities import build_entities
 from khabar.nlp.mentions import find_dateline, find_mentions
@@ -69,6 +69,7 @@ def extract(text: str, published: str | None = None, title: str | None = None, u
     idx = build_index(doc, spans, entities)
     raw = extract_events(doc, idx, published=pub, entities=entities)
     events = finalise_events(raw, entities, text, published=published)
+    group_nationality(text, events, entities)
     relations = find_relations(text, entities, [(s.start_char, s.end_char) for s in doc.sents])
     report = Report(
         document=Document(id=document_id(text), text=text, title=title, published=published,

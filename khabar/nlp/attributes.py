@@ -13,7 +13,9 @@ from khabar.model import Entity
 from khabar.nlp.gazetteer import load_gazetteer
 from khabar.nlp.mentions import Mention
 
-__all__ = ["person_attributes"]
+__all__ = ["person_attributes", "group_nationality"]
+
+_GROUP = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?:nationals|citizens)\b")
 
 _AGE_BEFORE = re.compile(r"(\d{1,3})[\s-]*years?[\s-]*old", re.I)
 _AGE_AFTER = re.compile(r"^\s*(?:,\s*(?:aged\s+)?|\(\s*)(\d{1,3})\s*(?:,|\)|years)", re.I)
@@ -75,3 +77,21 @@ def person_attributes(text: str, mentions: list[Mention], owner: dict[int, str],
         title = _TITLE_RE.search(text[max(0, m.start - 40):m.start].rstrip())
         if title and text[max(0, m.start - 40):m.start].rstrip().endswith(title.group(1)):
             ent.attributes.setdefault("title", title.group(1))
+
+
+def group_nationality(text: str, events: list, entities: list[Entity]) -> None:
+    """'two Tajik nationals ... held in a Taliban prison' and 'the detainees are A and B', joined
+    into one event: A and B are the Tajik nationals. Only persons who are that event's targets
+    or victims, only when its own evidence names the nationality."""
+    gaz = load_gazetteer()
+    by_id = {e.id: e for e in entities}
+    for ev in events:
+        codes = {gaz.country_of_demonym(m.group(1)) for s in ev.evidence for m in _GROUP.finditer(s.text)}
+        codes.discard(None)
+        if len(codes) != 1:
+            continue
+        code = codes.pop()
+        for p in ev.participants:
+            ent = by_id.get(p.entity or "")
+            if ent is not None and ent.type == "person" and p.role in ("target", "victim"):
+                ent.attributes.setdefault("nationality", code)

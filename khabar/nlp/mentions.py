@@ -139,6 +139,14 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
         if rng[1] <= rng[0] or any(_overlaps(rng, t) for t in taken):
             continue
         text = doc_text(doc)[rng[0]:rng[1]]
+        split = _place_then_name(doc, span, gaz) if label in ("person", "organization") else None
+        if split is not None:
+            # "... resident of the town of Vahdat Rustam Nazarov": a place, then a person
+            place_span, person_span = split
+            mentions.append(Mention(place_span.start_char, place_span.end_char, place_span.text, "place", "ner"))
+            mentions.append(Mention(person_span.start_char, person_span.end_char, person_span.text, "person", "ner"))
+            taken.append(rng)
+            continue
         if text[:1].islower() or not any(c.isalpha() for c in text):
             continue  # names are capitalised: "iftar" is not an organization
         if label in ("person", "organization") and all(t.pos_ in ("NOUN", "ADJ", "VERB", "ADV", "DET") for t in span):
@@ -290,6 +298,20 @@ def _person_context(doc: Doc, span: Span, text: str) -> bool:
 def _only_titles(text: str) -> bool:
     words = [w for w in re.split(r"[\s\-]+", text.lower()) if w]
     return bool(words) and all(w in _TITLE_WORDS for w in words)
+
+
+def _place_then_name(doc: Doc, span: Span, gaz) -> tuple[Span, Span] | None:
+    """Split an NER span glued after 'town of'/'in': a gazetteer place followed by a two- or
+    three-word name."""
+    if len(span) < 3 or span.start == 0 or doc[span.start - 1].lower_ not in ("of", "in", "from"):
+        return None
+    for cut in (1, 2):
+        head, rest = span[:cut], span[cut:]
+        if 2 <= len(rest) <= 3 and all(t.is_title for t in rest) and any(
+                p.feature in ("city", "district", "province") for p in gaz.candidates(head.text)) \
+                and not any(t.lower_ in _ORG_WORDS for t in rest):
+            return head, rest
+    return None
 
 
 def _unify_place_names(mentions: list[Mention]) -> None:
