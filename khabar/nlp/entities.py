@@ -134,6 +134,16 @@ def build_entities(doc: Doc, mentions: list[Mention], *, published: str | None =
             if mentions[j].type != "norp":
                 uf.union(i, j)
     _link_person_names(mentions, uf)
+    # "Anantnag district" and "Anantnag" in one article are one place
+    by_base: dict[tuple[str, str | None], int] = {}
+    for i, m in enumerate(mentions):
+        if m.type == "place" and m.feature != "country" and not m.kb_id:
+            geo = place_of.get(i, (None, None))[1]
+            key = (place_key(base_name(m.text)), geo.country if geo else None)
+            if key in by_base:
+                uf.union(by_base[key], i)
+            else:
+                by_base[key] = i
 
     clusters: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
