@@ -27,6 +27,9 @@ _FEATURE_RANK = {"facility": 0, "neighbourhood": 1, "city": 2, "district": 3, "p
                  "country": 6, None: 7}
 _ANAPHORS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
              "it": "organization", "its": "organization", "they": "plural", "them": "plural"}
+_PEOPLE_NOUNS = {"official", "officials", "minister", "nationals", "national", "citizen", "citizens", "man", "men",
+                 "woman", "women", "people", "troops", "soldier", "soldiers", "forces", "diplomat", "diplomats",
+                 "authorities", "government", "leader", "leaders", "president", "spokesman", "media", "embassy"}
 _RESIDENCE_NOUNS = {"resident", "native", "citizen", "national", "inhabitant", "commander", "minister"}
 WEAPONS = {"gun", "rifle", "pistol", "knife", "machete", "axe", "bomb", "explosive", "grenade", "missile",
            "rocket", "drone", "vehicle", "car", "truck", "motorcycle", "weapon", "firearm", "ied", "mortar",
@@ -271,7 +274,13 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
 
 
 def _residence_of(t: Token) -> bool:
-    """'a resident of Kulob', 'citizens of Tajikistan': the place says who, not where."""
+    """'a resident of Kulob', 'citizens of Tajikistan', 'one of them from Nepal', 'US officials':
+    the place says who someone is, not where the event happened."""
+    if t.dep_ == "pobj" and t.head.lower_ == "from" and t.head.head.pos_ in ("NOUN", "PRON", "NUM", "PROPN"):
+        return True
+    if t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN") \
+            and t.head.lemma_.lower() in _PEOPLE_NOUNS:
+        return True
     for x in t.ancestors:
         if x.dep_ == "prep" and x.lower_ in ("of", "from") and x.head.lemma_.lower() in _RESIDENCE_NOUNS:
             return True

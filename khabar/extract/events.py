@@ -316,7 +316,8 @@ def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], da
         if ev.date.start is None and ev.type not in SPEECH_TYPES and t.token.dep_ not in ("acl", "relcl", "amod", "advcl"):
             free = [d for d in dates if sent.start_char <= d.start < sent.end_char
                     and not any(x.idx <= d.start < x.idx + len(x.text) for x in sent if x.i in others)
-                    and not _REPORTING_DATE.search(doc_text(sent.doc)[max(0, d.start - 40):d.start])]
+                    and not _REPORTING_DATE.search(doc_text(sent.doc)[max(0, d.start - 40):d.start])
+                    and not _REPORTED_AFTER.match(doc_text(sent.doc)[d.end:d.end + 80])]
             if any(p.role == "claimant" for p in ev.participants):
                 # "In a video released on Saturday, X claimed the bombing": that date is the claim's
                 free = [d for d in free if d.start > ev.trigger.start]
@@ -350,6 +351,8 @@ def _count_in(clause: list[Token], counts: list[CountMention], outcome: str) -> 
 
 # "..., the agency said on Tuesday": the date of the report, not of the event
 _REPORTING_DATE = re.compile(r"\b(said|says|told\s+\w+|announced|reported|added|stated|confirmed)\s+(?:on\s+|late\s+on\s+|early\s+on\s+)?$")
+# "on Thursday Interior Minister Ahmad Vahidi said ...": the date of the saying
+_REPORTED_AFTER = re.compile(r"\s*,?\s*(?:[A-Z][\w.\-]*\s+){1,6}(?:said|told|announced|reported|confirmed|stated)\b")
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
