@@ -125,6 +125,26 @@ def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity], publis
     return None
 
 
+def _bare_outcome(ev: Event) -> bool:
+    return ev.type == "killing" and not ev.date.start and not any(
+        p.role in ("actor", "claimant", "victim") and p.entity for p in ev.participants)
+
+
+def _without_counts(ev: Event) -> Event:
+    return Event(id="", type=ev.type, trigger=ev.trigger, date=ev.date, location=ev.location,
+                 participants=ev.participants)
+
+
+def _main_event(merged: list[Event], published: str | None) -> Event | None:
+    """The story's main attack: the first attack-family event dated within a fortnight of publication."""
+    if not published:
+        return None
+    for o in merged:
+        if o.type in _ATTACK_FAMILY and o.date.start and _days_before(o.date.start, published) <= 14:
+            return o
+    return None
+
+
 def _days_before(value: str, published: str) -> int:
     from datetime import date
 
@@ -180,6 +200,10 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
         staged.extend(_split_respectively(ev, text))
     merged: list[Event] = []
     for ev in staged:
+        main = _main_event(merged, published) if _bare_outcome(ev) else None
+        if main is not None and _compatible(main, _without_counts(ev), by_id):
+            _join(main, ev)  # "84 people had been killed": the story's attack, whatever the tally
+            continue
         for other in merged:
             if _compatible(other, ev, by_id):
                 _join(other, ev)
