@@ -17,6 +17,7 @@ _KB_TYPES = {"affiliate_of": "affiliate_of", "hostile_to": "hostile_to", "linked
              "allied_with": "allied_with", "part_of": "member_of"}
 _PATTERNS = [
     (re.compile(r"^\W*(?:is|was|,)?\s*(?:an?|the)\s+(?:\w+\s+)?(?:affiliate|branch|offshoot|franchise|wing|faction|province)\s+of\s*(?:the\s+)?$", re.I), "affiliate_of"),
+    (re.compile(r"^\W*(?:has|have|had)?\s*(?:also\s+)?(?:pledged|sworn|swore)\s+(?:its\s+|their\s+)?(?:allegiance|loyalty)\s+to\s*(?:the\s+)?$", re.I), "affiliate_of"),
     (re.compile(r"^\W*(?:is|was|are|were)?\s*(?:closely\s+)?(?:linked|allied|aligned|affiliated)\s+(?:to|with)\s*(?:the\s+)?$", re.I), "linked_to"),
     (re.compile(r"^\s*[-\u2013]\s*(?:linked|backed|aligned|affiliated|allied|funded|sponsored)\s+(?:\w+\s+){0,3}?$", re.I), "linked_to_rev"),
     (re.compile(r"^\s*(?:and|,)\s*(?:the\s+)?$", re.I), "pair"),

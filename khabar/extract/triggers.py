@@ -141,7 +141,8 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
     if lemma in ("fight", "battle", "clash"):
         return (type_, sub)
     if lemma == "sentence":
-        return None
+        to = [c for c in kids if c.dep_ == "prep" and c.lower_ == "to"]
+        return ("arrest", "sentencing") if to else None
     if lemma in ("catch", "charge"):
         objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]
         persons = any(o.ent_type_ in ("PERSON", "CARDINAL") or o.lemma_.lower() in _PERSON_OBJECTS or o.pos_ == "NUM"
@@ -190,6 +191,8 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
     if type_ == "statement" and lemma not in ("release", "issue"):
         if any(c.dep_ == "neg" for c in kids) or tok.dep_ in ("amod", "acl", "xcomp"):
             return None
+        if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty", "support") for c in kids):
+            return None  # a relation (affiliate_of), not a statement
         if lemma in ("reject", "dismiss") and not any(c.dep_ == "dobj" and c.lemma_.lower() in (
                 "finding", "report", "accusation", "allegation", "claim", "charge", "conclusion") for c in kids):
             return None
@@ -207,7 +210,8 @@ def _noun_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
     if lemma == "strike":
         return (type_, "drone_strike" if "drone" in mods else sub) if mods & _AIR else None
     if lemma == "operation":
-        return (type_, sub) if mods & _MILITARY else None
+        military = mods & _MILITARY or any("based" in m or m.startswith(("counter", "anti")) for m in mods)
+        return (type_, sub) if military else None
     if lemma == "threat" and tok.head.lemma_ == "pose":
         return None
     if lemma == "hostage" and tok.head.lemma_ not in ("take", "hold", "seize"):

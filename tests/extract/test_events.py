@@ -61,3 +61,15 @@ def test_report_date_does_not_date_the_event():
                               "on Sunday night, the agency said on Tuesday.", published="2023-12-05")
             if e.type == "military_operation"]
     assert ev.date.start == "2023-12-03"
+
+
+def test_sentencing_is_an_arrest_and_allegiance_is_a_relation():
+    r = extract((DATA / "probe-central-asia.txt").read_text(), published="2024-04-10")
+    types = sorted(e.type for e in r.events)
+    assert types == ["arrest", "military_operation", "military_operation"]
+    op = next(e for e in r.events if e.fatalities is not None)
+    assert op.fatalities.min == 6 and op.location.name == "North Waziristan"
+    assert any(p.role == "actor" and p.name == "Pakistan Army" for p in op.participants)
+    rel = [x for x in r.relations if x.basis == "text"]
+    assert [(r.entity(x.source).name, x.type, r.entity(x.target).name) for x in rel] == [
+        ("Jamaat Ansarullah", "affiliate_of", "Taliban")]
