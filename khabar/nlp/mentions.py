@@ -48,7 +48,7 @@ _SETTLEMENT = {"city": "city", "town": "city", "village": "city", "capital": "ci
 _LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
            "NORP": "norp"}
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9.\-]{1,11}$")
-_NAME_GLUE = {"of", "and", "al", "el", "ul", "e", "de", "la", "for", "the", "-", "–", "—", "bin", "ibn"}
+_NAME_GLUE = {"of", "and", "on", "for", "in", "al", "el", "ul", "e", "de", "la", "for", "the", "-", "–", "—", "bin", "ibn"}
 
 
 @dataclass
@@ -136,6 +136,14 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             continue
         span = _trim(ent)
         rng = (span.start_char, _strip_possessive_chars(doc, span.start_char, span.end_char))
+        if label == "organization" and len(span) >= 3:
+            # "Kenya National Commission on Human Rights": the country is part of the name
+            inner = [m for m in mentions if _overlaps(rng, (m.start, m.end))]
+            if len(inner) == 1 and inner[0].source == "country" and inner[0].start == rng[0] \
+                    and inner[0].end < rng[1] and not any(t.lower_ in ("and", ",", "or") for t in span):
+                for m in inner:
+                    m.type = "dropped"
+                    taken.remove((m.start, m.end))
         if rng[1] <= rng[0] or any(_overlaps(rng, t) for t in taken):
             continue
         text = doc_text(doc)[rng[0]:rng[1]]
@@ -151,6 +159,8 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             continue  # names are capitalised: "iftar" is not an organization
         if label in ("person", "organization") and all(t.pos_ in ("NOUN", "ADJ", "VERB", "ADV", "DET") for t in span):
             continue  # "Gunmen" opening a sentence is a common noun, not a name
+        if label == "person" and any(c.isdigit() for c in text):
+            continue  # "Finance Bill 2024" is not a person
         if _only_titles(text):
             continue  # "Air Commodore", "Defence Cabinet Secretary": a title, not a name
         if label in ("organization", "person") and gaz.country_of_demonym(text):
@@ -193,10 +203,10 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
     _gazetteer_places(doc, mentions, taken)
     _unify_place_names(mentions)
     before = list(mentions)
-    mentions.sort(key=lambda m: m.start)
+    mentions[:] = sorted((m for m in mentions if m.type != "dropped"), key=lambda m: m.start)
     where = {id(m): i for i, m in enumerate(mentions)}
     for m in mentions:
-        m.same_as = [where[id(before[j])] for j in m.same_as]
+        m.same_as = [where[id(before[j])] for j in m.same_as if id(before[j]) in where]
     return mentions
 
 
@@ -479,8 +489,14 @@ def _alias_patterns(doc: Doc, mentions: list[Mention], kb: KnowledgeBase,
                 return i
         if type_hint is None:
             return None
-        if any(_overlaps((start, end), t) for t in taken):
+        inside = [m for m in mentions if _overlaps((start, end), (m.start, m.end))]
+        if any(m.start < start or m.end > end or m.kb_id for m in inside):
             return None
+        if any(_overlaps((start, end), t) for t in taken if not any((m.start, m.end) == t for m in inside)):
+            return None
+        for m in inside:  # "Kenya" inside "Kenya National Commission on Human Rights (KNCHR)"
+            m.type = "dropped"
+            taken.remove((m.start, m.end)) if (m.start, m.end) in taken else None
         mentions.append(Mention(start, end, text[start:end], type_hint, "pattern"))
         taken.append((start, end))
         by_start[start] = len(mentions) - 1
