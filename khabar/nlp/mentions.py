@@ -48,7 +48,7 @@ _SETTLEMENT = {"city": "city", "town": "city", "village": "city", "capital": "ci
 _LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
            "NORP": "norp"}
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9.\-]{1,11}$")
-_NAME_GLUE = {"of", "and", "on", "for", "in", "al", "el", "ul", "e", "de", "la", "for", "the", "-", "–", "—", "bin", "ibn"}
+_NAME_GLUE = {"of", "and", "on", "for", "in", "al", "el", "ul", "e", "de", "la", "the", "-", "–", "—", "bin", "ibn"}
 
 
 @dataclass
