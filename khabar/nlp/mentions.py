@@ -201,6 +201,7 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
     _extend_designators(doc, mentions)
     _fuzzy_kb(doc, mentions, taken, kb)
     _gazetteer_places(doc, mentions, taken)
+    _appositive_persons(doc, mentions, taken)
     _unify_place_names(mentions)
     before = list(mentions)
     mentions[:] = sorted((m for m in mentions if m.type != "dropped"), key=lambda m: m.start)
@@ -322,6 +323,19 @@ def _place_then_name(doc: Doc, span: Span, gaz) -> tuple[Span, Span] | None:
                 and not any(t.lower_ in _ORG_WORDS for t in rest):
             return head, rest
     return None
+
+
+def _appositive_persons(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]]) -> None:
+    """Unlabelled two- or three-word names described as people: 'Rex Masai, a young man, ...'."""
+    for span in _proper_noun_runs(doc):
+        rng = (span.start_char, span.end_char)
+        if not 2 <= len(span) <= 3 or any(_overlaps(rng, t) for t in taken):
+            continue
+        if any(t.lower_ in _ORG_WORDS or t.ent_type_ in ("GPE", "LOC", "DATE") for t in span):
+            continue
+        if _person_context(doc, span, span.text):
+            mentions.append(Mention(*rng, span.text, "person", "pattern"))
+            taken.append(rng)
 
 
 def _unify_place_names(mentions: list[Mention]) -> None:
