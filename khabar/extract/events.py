@@ -179,7 +179,8 @@ def _claims(sent, by_token: dict[int, Trigger], idx: DocIndex) -> dict[int, list
         if has_resp:
             for c in kids:
                 if c.dep_ == "dobj":
-                    targets += [p for prep in c.children if prep.dep_ == "prep" for p in prep.children]
+                    targets += [p for prep in c.children if prep.dep_ == "prep" and prep.lower_ == "for"
+                                for p in prep.children]
                 if c.dep_ == "prep" and c.lower_ == "for":
                     targets += list(c.children)
         elif tok.lemma_.lower() == "claim":

@@ -74,6 +74,8 @@ NOUNS: dict[str, tuple[str, str | None]] = {
 PATIENT_NOUNS = {"detainee", "hostage", "captive", "abductee"}
 _BLAST_SUBJECTS = {"bomb", "blast", "explosion", "explosive", "ied", "device", "bomber", "car", "truck",
                    "vehicle", "grenade", "mine", "shell", "rocket", "missile"}
+_BUILDINGS = {"hotel", "building", "school", "mosque", "church", "hospital", "mall", "compound", "theatre",
+              "theater", "embassy", "restaurant", "office", "station", "airport", "prison", "university", "bank"}
 _PERSON_OBJECTS = {"suspect", "man", "woman", "people", "person", "militant", "member", "attacker", "gunman",
                    "fighter", "accomplice", "resident", "national", "citizen", "official", "journalist", "student"}
 _PLACE_OBJECTS = {"town", "city", "village", "stronghold", "territory", "base", "district", "province", "area",
@@ -168,7 +170,11 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return None
     if lemma in ("take", "seize", "overrun", "retake", "recapture"):
         objs = [c for c in kids if c.dep_ == "dobj"]
-        if any(o.lower_ == "control" for o in objs) or any(o.ent_type_ in ("GPE", "LOC", "FAC") for o in objs):
+        control = [o for o in objs if o.lower_ == "control"]
+        of_what = [g for o in control for p in o.children if p.lower_ == "of" for g in p.children]
+        if any(g.lemma_.lower() in _BUILDINGS for g in of_what) or any(o.lemma_.lower() in _BUILDINGS for o in objs):
+            return ("attack", "storming")  # "had taken control of the hotel": part of an assault
+        if control or any(o.ent_type_ in ("GPE", "LOC", "FAC") for o in objs):
             return ("military_operation", "capture")
         if lemma == "seize" and any(o.lemma_.lower() in ("hostage",) for o in objs):
             return ("kidnapping", "hostage_taking")
