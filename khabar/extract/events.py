@@ -120,6 +120,9 @@ def _status_and_sources(trig: Token, idx: DocIndex, participants: set[str]) -> t
         child, cur = cur, cur.head
         hops += 1
         lemma = cur.lemma_.lower()
+        if any(c.dep_ == "neg" for c in cur.children) or any(c.lower_ in ("no", "nobody") for c in cur.children if c.dep_ in ("nsubj", "det")) \
+                or any(g.lower_ == "no" for c in cur.children if c.dep_ == "nsubj" for g in c.children):
+            continue  # "No group has claimed ...": nothing was claimed
         if lemma == "claim":
             subj = _subject_entities(cur, idx)
             if any(c.lower_ == "responsibility" or c.lemma_ == "credit" for c in cur.children):
@@ -256,10 +259,31 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
             if ev is not None:
                 sent_events.append((t, ev))
         _sentence_fallback(sent, sent_events, clauses, dates, idx, counts)
+        _blamed_in_sentence(sent, sent_events, idx, names)
         events.extend(ev for _, ev in sent_events)
         if claims.get(-1):
             _attach_orphan_claim(events, claims[-1], names, sent)
     return events
+
+
+def _blamed_in_sentence(sent, sent_events: list, idx: DocIndex, names: dict[str, str]) -> None:
+    """'No group has claimed the abduction, but officials blamed Boko Haram': the blamed group is
+    the alleged perpetrator of the attack the same sentence names."""
+    from khabar.extract.arguments import _entities_in
+
+    for tok in sent:
+        if tok.lemma_.lower() not in ("blame", "suspect") or tok.pos_ != "VERB":
+            continue
+        if any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children):
+            continue
+        accused = [e for c in tok.children if c.dep_ == "dobj"
+                   for e, _ in _entities_in(c, idx, types=("organization", "person"), stop_at=set())]
+        for t, ev in sent_events:
+            if t.type in _ATTACKISH and t.token.i != tok.i and not any(p.role == "actor" for p in ev.participants):
+                for eid in accused:
+                    ev.participants.append(Participant("actor", eid, names[eid], Span(tok.idx, tok.idx + len(tok.text), tok.text)))
+                if accused and ev.status == "reported":
+                    ev.status = "alleged"
 
 
 def _trailing_counts(sent, events: list[Event]) -> None:
@@ -455,6 +479,10 @@ def _is_generic(t: Trigger, ev: Event, args: Args) -> bool:
             return True
     if tok.dep_ in ("pcomp", "pobj") and tok.tag_ == "VBG" and not has_date and not has_count:
         return True
+    vague = ev.fatalities is not None and ev.fatalities.max is None and (ev.fatalities.min or 0) >= 24 \
+        and re.match(r"(?i)(dozens|scores|hundreds|thousands|many)", ev.fatalities.text or "")
+    if vague and not has_date and any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children):
+        return True  # "whose insurgency has killed thousands": a tally over years, not an event
     if t.pos == "verb" and not has_date and not has_count and (
             tok.tag_ in ("VBZ", "VBP") or (tok.tag_ == "VBG" and tok.dep_ in ("acl", "relcl"))) \
             and not any(c.dep_ == "aux" for c in tok.children) and t.type != "statement":

@@ -81,7 +81,8 @@ def _compatible(a: Event, b: Event, entities: dict[str, Entity]) -> bool:
         return False
     if a.date.start and b.date.start and not (a.date.start.startswith(b.date.start) or b.date.start.startswith(a.date.start)):
         return False
-    if a.location and b.location and a.location.entity != b.location.entity:
+    if a.location and b.location and a.location.entity != b.location.entity \
+            and a.location.lat is not None and b.location.lat is not None:
         if _country(a.location) != _country(b.location) or not _country(a.location):
             return False
         if a.location.precision != "country" and b.location.precision != "country" and not _near(a.location, b.location):
