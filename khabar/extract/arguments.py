@@ -74,7 +74,6 @@ class Args:
     victims: list[tuple[str, Token]] = field(default_factory=list)
     instruments: list[tuple[str | None, Token]] = field(default_factory=list)
     places: list[tuple[str, Token]] = field(default_factory=list)
-    unresolved_patient: bool = False
     alleged: bool = False
 
 
@@ -181,16 +180,12 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
                 role = a.actors if trig.type == "founding" else patient_role
                 found = _entities_in(c, idx, types=who, stop_at=stop)
                 add(role, [(e, t) for e, t in found if trig.type != "killing" or idx.type_of(e) == "person"])
-                if not found:
-                    a.unresolved_patient = True
             elif c.dep_ in _OBJ:
                 found = _entities_in(c, idx, types=who, stop_at=stop)
                 role = a.actors if trig.type == "founding" else patient_role
                 if trig.type == "killing":
                     found = [(e, t) for e, t in found if idx.type_of(e) == "person"]
                 add(role, found)
-                if not found:
-                    a.unresolved_patient = True
             elif c.dep_ == "agent":
                 p = _pobj(c)
                 if p is not None:

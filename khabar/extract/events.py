@@ -456,7 +456,6 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
     # "that attack" points back to the last one; "the attack" to the story's main one
     ev.anaphoric = ("near" if det in ("this", "that") else "main" if det in ("the", "its", "their") else None) \
         if t.pos == "noun" and ev.date.start is None else None  # type: ignore[attr-defined]
-    ev.unresolved_patient = args.unresolved_patient  # type: ignore[attr-defined]
     return ev
 
 

@@ -225,7 +225,7 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
     merged.sort(key=lambda e: e.trigger.start)
     for i, ev in enumerate(merged, 1):
         ev.id = f"v{i}"
-        for attr in ("places", "generic", "unresolved_patient", "all_dates", "custody", "anaphoric"):
+        for attr in ("places", "generic", "all_dates", "custody", "anaphoric"):
             if hasattr(ev, attr):
                 delattr(ev, attr)
     return merged

@@ -99,10 +99,6 @@ class Trigger:
     pos: str  # verb | noun
 
 
-def _children_lemmas(tok: Token) -> set[str]:
-    return {c.lemma_.lower() for c in tok.children}
-
-
 _PERPETRATOR_NOUNS = {
     "bomber": ("bombing", "suicide_bombing"), "gunman": ("attack", "shooting"), "shooter": ("attack", "shooting"),
     "sniper": ("attack", "shooting"), "attacker": ("attack", None), "assailant": ("attack", None),

@@ -495,7 +495,6 @@ def _alias_patterns(doc: Doc, mentions: list[Mention], kb: KnowledgeBase,
                     taken: list[tuple[int, int]]) -> None:
     """'Name (ABBR)', 'Name, or Other,', '(formerly known as X)': both names, one thing."""
     text = doc_text(doc)
-    by_start = {m.start: i for i, m in enumerate(mentions)}
 
     def mention_for(start: int, end: int, type_hint: str | None) -> int | None:
         for i, m in enumerate(mentions):
@@ -513,7 +512,6 @@ def _alias_patterns(doc: Doc, mentions: list[Mention], kb: KnowledgeBase,
             taken.remove((m.start, m.end)) if (m.start, m.end) in taken else None
         mentions.append(Mention(start, end, text[start:end], type_hint, "pattern"))
         taken.append((start, end))
-        by_start[start] = len(mentions) - 1
         return len(mentions) - 1
 
     for tok in doc:
