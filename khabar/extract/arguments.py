@@ -30,7 +30,9 @@ _ANAPHORS = {"he": "person", "she": "person", "him": "person", "her": "person", 
 _PEOPLE_NOUNS = {"official", "officials", "minister", "nationals", "national", "citizen", "citizens", "man", "men",
                  "woman", "women", "people", "troops", "soldier", "soldiers", "forces", "diplomat", "diplomats",
                  "authorities", "government", "leader", "leaders", "president", "spokesman", "media", "embassy"}
-_RESIDENCE_NOUNS = {"resident", "native", "citizen", "national", "inhabitant", "commander", "minister"}
+_KILL_VERBS = {"kill", "murder", "assassinate", "execute", "behead", "massacre", "slay"}
+_RESIDENCE_NOUNS = {"resident", "native", "citizen", "national", "inhabitant", "commander", "minister", "governor",
+                    "mayor"}
 WEAPONS = {"gun", "rifle", "pistol", "knife", "machete", "axe", "bomb", "explosive", "grenade", "missile",
            "rocket", "drone", "vehicle", "car", "truck", "motorcycle", "weapon", "firearm", "ied", "mortar",
            "artillery", "shell", "mine", "belt", "vest", "kalashnikov", "ak-47", "sword", "stone", "acid",
@@ -161,7 +163,8 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
     tok = trig.token
     actor_types = ("organization", "person", "place") if trig.type in ("accusation", "statement", "threat") else ("organization", "person")
     who = ("organization", "person", "place")
-    patient_role = a.victims if trig.type in _VICTIM_TYPES else a.targets
+    killed = trig.type == "killing" or tok.lemma_.lower() in _KILL_VERBS
+    patient_role = a.victims if trig.type in _VICTIM_TYPES or killed else a.targets
     stop = other_triggers - {tok.i}
 
     def add(lst, items):
@@ -179,11 +182,11 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
             elif c.dep_ in _PASS_SUBJ:
                 role = a.actors if trig.type == "founding" else patient_role
                 found = _entities_in(c, idx, types=who, stop_at=stop)
-                add(role, [(e, t) for e, t in found if trig.type != "killing" or idx.type_of(e) == "person"])
+                add(role, [(e, t) for e, t in found if not killed or idx.type_of(e) == "person"])
             elif c.dep_ in _OBJ:
                 found = _entities_in(c, idx, types=who, stop_at=stop)
                 role = a.actors if trig.type == "founding" else patient_role
-                if trig.type == "killing":
+                if killed:
                     found = [(e, t) for e, t in found if idx.type_of(e) == "person"]
                 add(role, found)
             elif c.dep_ == "agent":

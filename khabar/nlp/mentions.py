@@ -196,6 +196,7 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
                 mentions.append(Mention(start, end, name, "place", "dateline", feature="city" if _kind == "city" else None))
             taken.append((start, end))
     _demonym_forces(doc, mentions, kb)
+    _extend_hyphenated(doc, mentions, taken)
     _alias_patterns(doc, mentions, kb, taken)
     _designated_proper_nouns(doc, mentions, taken)
     _extend_designators(doc, mentions)
@@ -338,6 +339,28 @@ def _appositive_persons(doc: Doc, mentions: list[Mention], taken: list[tuple[int
             taken.append(rng)
 
 
+_HYPHEN_TAIL = re.compile(r"(?:-[a-z]{1,3})*-[A-Z][\w'\u2019]*")
+
+
+def _extend_hyphenated(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]]) -> None:
+    """'Mazar' is the start of 'Mazar-i-Sharif': a name runs to the end of its hyphenated word."""
+    text = doc_text(doc)
+    for m in mentions:
+        if m.source != "ner" or m.type not in ("place", "person", "organization"):
+            continue
+        tail = _HYPHEN_TAIL.match(text, m.end)
+        if tail is None:
+            continue
+        old = (m.start, m.end)
+        if any(_overlaps((m.end, tail.end()), t) for t in taken if t != old):
+            continue
+        if old in taken:
+            taken.remove(old)
+        m.end = tail.end()
+        m.text = text[m.start:m.end]
+        taken.append((m.start, m.end))
+
+
 def _unify_place_names(mentions: list[Mention]) -> None:
     """A name the article uses as a place is a place everywhere in it ('the Moura operation')."""
     places = {m.text for m in mentions if m.type == "place" and m.source in ("gazetteer", "ner", "country", "kb")}
@@ -398,7 +421,7 @@ def _designated_proper_nouns(doc: Doc, mentions: list[Mention], taken: list[tupl
         if tok.lower_ not in DESIGNATOR_FEATURE or tok.i == 0:
             continue
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if nxt is not None and (nxt.text in ("-", "\u2013") or (nxt.is_title and nxt.pos_ == "PROPN")):
+        if nxt is not None and (nxt.text in ("-", "\u2013") or (nxt.is_title and nxt.pos_ == "PROPN") or nxt.like_num):
             continue  # part of a longer name: "Islamic State-Khorasan Province"
         j = tok.i - 1
         while j >= 0 and (doc[j].is_title or doc[j].text in ("-", "'")) and not doc[j].is_sent_start:

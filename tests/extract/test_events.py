@@ -73,3 +73,13 @@ def test_sentencing_is_an_arrest_and_allegiance_is_a_relation():
     rel = [x for x in r.relations if x.basis == "text"]
     assert [(r.entity(x.source).name, x.type, r.entity(x.target).name) for x in rel] == [
         ("Jamaat Ansarullah", "affiliate_of", "Taliban")]
+
+
+def test_hyphenated_city_victim_of_a_bombing_and_office_places():
+    r = extract((DATA / "probe-tajik-court.txt").read_text(), published="2024-05-14")
+    [bomb] = [e for e in r.events if e.type == "bombing"]
+    assert bomb.location.name == "Mazar-i-Sharif" and bomb.location.country == "AF"
+    assert bomb.date.start == "2023-03" and bomb.status == "claimed"
+    assert {p.name for p in bomb.participants if p.role == "victim"} == {"Mohammad Dawood Muzammil"}
+    [detention] = [e for e in r.events if e.type == "arrest" and e.subtype == "detention"]
+    assert detention.date.start == "2023-10" and detention.location.name == "Dushanbe"
