@@ -143,6 +143,14 @@ def _entities_in(tok: Token, idx: DocIndex, *, types: tuple[str, ...], stop_at: 
 
 def _resolve_anaphor(tok: Token, idx: DocIndex) -> str | None:
     low = tok.lower_
+    if low in ("they", "he", "she", "it", "we") and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ccomp":
+        # "Uzbek authorities said that they had detained ...": the speaker
+        speaker = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
+        eid = idx.entity_of(speaker) if speaker is not None else None
+        if eid is not None:
+            kind = idx.type_of(eid)
+            if (low in ("he", "she") and kind == "person") or (low in ("they", "it", "we") and kind == "organization"):
+                return eid
     if low in ("who", "that", "which") and tok.head.dep_ == "relcl":
         return idx.entity_of(tok.head.head)
     if low in ("he", "she", "him", "her"):

@@ -33,6 +33,7 @@ __all__ = ["extract_events", "build_index"]
 SAY = {"say", "tell", "report", "state", "announce", "disclose", "confirm", "add", "write", "post",
        "insist", "admit", "acknowledge", "quote", "allege", "assert"}
 PLAN = {"plan", "plot", "intend", "prepare", "aim", "try", "attempt", "seek", "threaten", "vow", "conspire", "call"}
+_STATE_KINDS = {"government", "state_force", "police", "intelligence", "military"}
 SPEECH_TYPES = {"accusation", "statement", "threat"}
 _ATTACKISH = {"attack", "bombing", "military_operation", "armed_clash", "killing", "kidnapping"}
 
@@ -136,8 +137,9 @@ def _status_and_sources(trig: Token, idx: DocIndex, participants: set[str]) -> t
             sources += subj
             if lemma == "allege":
                 status = "alleged"
-            elif (set(subj) & participants or _self_report(cur, child)) and status == "reported":
-                status = "claimed"
+            elif (set(subj) & participants or _self_report(cur, child)) and status == "reported" \
+                    and not any(idx.info[e][1] in _STATE_KINDS for e in subj):
+                status = "claimed"  # "he says he was recruited"; an authority announcing its own arrests reports
         elif lemma in ("deny", "disown"):
             sources += _subject_entities(cur, idx)
             status = "denied"
@@ -442,7 +444,7 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
         if eid not in participants_ids:
             part("source", eid, tok)
     for _, tk in args.instruments:
-        sub = list(tk.subtree)
+        sub = [tk.left_edge, tk]  # the noun phrase up to its head: "a truck", not "a truck in New York"
         text = doc_text(doc)[sub[0].idx: sub[-1].idx + len(sub[-1].text)]
         ev.participants.append(Participant("instrument", None, text, Span(sub[0].idx, sub[0].idx + len(text), text)))
     if "respectively" in sent.text:

@@ -51,6 +51,14 @@ def _context(mentions: list[Mention], gaz: Gazetteer) -> Context:
     return Context(countries, admin1)
 
 
+def _sentence_countries(doc: Doc, m: Mention, mentions: list[Mention]) -> frozenset[str]:
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return frozenset()
+    lo, hi = span.sent.start_char, span.sent.end_char
+    return frozenset(x.country for x in mentions if x.country and lo <= x.start < hi and x is not m)
+
+
 def _is_admin1(name: str) -> bool:
     return any(p.feature == "province" for p in load_gazetteer().candidates(name))
 
@@ -105,7 +113,7 @@ def build_entities(doc: Doc, mentions: list[Mention], *, published: str | None =
             continue
         near_country, near_admin1 = _local_constraints(i, mentions, text)
         hit = geocode([m.text], gaz=gaz, ctx=ctx, hint=m.feature, near_country=near_country,
-                      near_admin1=near_admin1)
+                      near_admin1=near_admin1, sentence_countries=_sentence_countries(doc, m, mentions))
         if hit is None:
             place_of[i] = (f"name:{place_key(base_name(m.text))}", None)
         else:

@@ -25,7 +25,7 @@ from khabar.nlp.text import fold_ascii, norm_name
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "place_key"]
 
-VERSION = 3
+VERSION = 4
 DESIGNATORS = re.compile(
     r"\s+(province|oblast|region|governorate|state|district|county|prefecture|division|"
     r"territory|krai|kray|republic|wilayat|viloyati|department|municipality)$",
@@ -79,7 +79,7 @@ class Gazetteer:
 def place_key(name: str) -> str:
     """Lookup key: folded, apostrophes dropped ("Vose'" = "Vose"), designator kept off."""
     key = norm_name(fold_ascii(name)).replace("'", "")
-    return key
+    return re.sub(r"^saint\b", "st", re.sub(r"^sainte\b", "ste", key))
 
 
 def _cache_path() -> Path:

@@ -50,7 +50,8 @@ def _feature_fit(place: Place, hint: str | None) -> float:
 
 
 def geocode(names: list[str], *, gaz: Gazetteer, ctx: Context, hint: str | None = None,
-            near_country: str | None = None, near_admin1: str | None = None) -> tuple[Place, str] | None:
+            near_country: str | None = None, near_admin1: str | None = None,
+            sentence_countries: frozenset[str] = frozenset()) -> tuple[Place, str] | None:
     """The best gazetteer place for an entity's names, and the feature the text implies."""
     seen: dict[str, Place] = {}
     for name in names:
@@ -67,11 +68,13 @@ def geocode(names: list[str], *, gaz: Gazetteer, ctx: Context, hint: str | None 
             score += 4.0 if place.country == near_country else -3.0
         if near_admin1 and place.admin1:
             score += 3.0 if place_key(place.admin1) == place_key(near_admin1) else -1.0
+        if place.country in sentence_countries:
+            score += 1.5  # a country named in the same sentence
         if place.country in ctx.countries:
-            score += 1.5 + 2.0 * ctx.countries[place.country] / total
+            score += 0.5 + 1.0 * ctx.countries[place.country] / total
         if place.admin1 and (place.country, place_key(place.admin1)) in ctx.admin1 and place.feature != "province":
             score += 2.0
-        score += math.log10(place.population + 10) / 3.0
+        score += math.log10(place.population + 10) / 2.0
         if place_key(place.name) in asked:
             score += 1.5  # its own name, not one of its many alternate names
         if place.lat is None:

@@ -83,3 +83,14 @@ def test_hyphenated_city_victim_of_a_bombing_and_office_places():
     assert {p.name for p in bomb.participants if p.role == "victim"} == {"Mohammad Dawood Muzammil"}
     [detention] = [e for e in r.events if e.type == "arrest" and e.subtype == "detention"]
     assert detention.date.start == "2023-10" and detention.location.name == "Dushanbe"
+
+
+def test_speaker_pronoun_background_attacks_and_famous_cities():
+    r = extract((DATA / "probe-uzbek-background.txt").read_text(), published="2024-05-15")
+    [arrest] = [e for e in r.events if e.type == "arrest"]
+    assert [p.name for p in arrest.participants if p.role == "actor"] == ["Government of Uzbekistan"]
+    assert arrest.status == "reported"  # an authority announcing its own arrest is not a claim
+    spb = next(e for e in r.events if e.date.start == "2017-04")
+    assert spb.location.country == "RU" and spb.fatalities.min == 15
+    truck = next(e for e in r.events if e.date.start == "2017-10")
+    assert [p.name for p in truck.participants if p.role == "instrument"] == ["a truck"]
