@@ -9,7 +9,7 @@ __all__ = ["KhabarError", "Errors"]
 
 
 class Errors:
-    E101 = "file is empty or holds only whitespace"
+    E101 = "text is empty or holds only whitespace"
     E102 = "file looks binary (NUL bytes or mostly control characters), not text"
     E103 = "text could not be decoded as UTF-8, UTF-16 or Latin-1"
     E104 = "file not found"

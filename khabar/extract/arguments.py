@@ -186,7 +186,11 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
                 if trig.type == "founding":
                     add(a.actors, _entities_in(c, idx, types=("organization",), stop_at=stop))
                 else:
-                    add(a.actors, _entities_in(c, idx, types=actor_types, stop_at=stop))
+                    found = _entities_in(c, idx, types=actor_types, stop_at=stop)
+                    eid = idx.entity_of(c)
+                    if not found and eid and idx.type_of(eid) == "place" and idx.info[eid][2] == "country":
+                        found = [(eid, c)]  # "Russia launched 40 missiles": the state acts
+                    add(a.actors, found)
             elif c.dep_ in _PASS_SUBJ:
                 role = a.actors if trig.type == "founding" else patient_role
                 found = _entities_in(c, idx, types=who, stop_at=stop)

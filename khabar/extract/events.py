@@ -34,6 +34,7 @@ SAY = {"say", "tell", "report", "state", "announce", "disclose", "confirm", "add
        "insist", "admit", "acknowledge", "quote", "allege", "assert"}
 PLAN = {"plan", "plot", "intend", "prepare", "aim", "try", "attempt", "seek", "threaten", "vow", "conspire", "call"}
 _STATE_KINDS = {"government", "state_force", "police", "intelligence", "military"}
+_ARMED_KINDS = {"armed_group", "criminal_group", "political_org"}
 SPEECH_TYPES = {"accusation", "statement", "threat"}
 _ATTACKISH = {"attack", "bombing", "military_operation", "armed_clash", "killing", "kidnapping"}
 
@@ -113,6 +114,8 @@ def _status_and_sources(trig: Token, idx: DocIndex, participants: set[str]) -> t
     for c in trig.children:
         if c.dep_ == "advmod" and c.lower_ in ("allegedly", "purportedly", "supposedly"):
             status = "alleged"
+        if c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll"):
+            status = "planned"  # "Israel would attack Rafah soon"
         if c.dep_ == "neg":
             status = "denied"
     cur = trig
@@ -454,6 +457,8 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
     ev.places = args.places  # type: ignore[attr-defined]  # consumed by the location step
     ev.custody = any(x.lemma_.lower() in ("prison", "custody", "jail", "detention") for x in clause)  # type: ignore[attr-defined]
     ev.generic = _is_generic(t, ev, args)  # type: ignore[attr-defined]
+    if t.type == "recruitment" and not any(idx.info[p.entity][1] in _ARMED_KINDS for p in ev.participants if p.entity):
+        ev.generic = True  # "Microsoft is recruiting engineers"  # type: ignore[attr-defined]
     det = next((c.lower_ for c in tok.children if c.dep_ in ("det", "poss")), None)
     # "that attack" points back to the last one; "the attack" to the story's main one
     ev.anaphoric = ("near" if det in ("this", "that") else "main" if det in ("the", "its", "their") else None) \
@@ -490,6 +495,8 @@ def _is_generic(t: Trigger, ev: Event, args: Args) -> bool:
         return True  # habitual present: "militants who attack Pakistan", "groups attacking Pakistan"
     if not named and not has_date and not has_count and not ev.places:  # type: ignore[attr-defined]
         return True
+    if any(c.dep_ == "aux" and c.lower_ in ("could", "may", "might", "can") for c in tok.children) and not has_date:
+        return True  # hypothetical: "militants could attack"
     if not named and not has_date and not has_count and t.type in ("threat", "statement", "accusation", "recruitment", "founding"):
         return True
     return False

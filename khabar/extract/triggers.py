@@ -39,7 +39,8 @@ VERBS: dict[str, tuple[str, str | None]] = {
     "go": ("bombing", None), "set": ("attack", "arson"), "promise": ("statement", "vow"), "open": ("attack", "shooting"), "strike": ("military_operation", "airstrike"),
     "hit": ("military_operation", "airstrike"), "take": ("military_operation", "capture"),
     "seize": ("military_operation", "capture"), "overrun": ("military_operation", "capture"),
-    "retake": ("military_operation", "capture"), "recapture": ("military_operation", "capture"), "march": ("protest", None),
+    "retake": ("military_operation", "capture"), "recapture": ("military_operation", "capture"),
+    "launch": ("military_operation", "missile_strike"), "fire": ("military_operation", "missile_strike"), "march": ("protest", None),
     "deploy": ("military_operation", "deployment"),
     "acknowledge": ("statement", "admission"), "admit": ("statement", "admission"),
     "apologise": ("statement", "apology"), "apologize": ("statement", "apology"),
@@ -76,6 +77,14 @@ _BLAST_SUBJECTS = {"bomb", "blast", "explosion", "explosive", "ied", "device", "
                    "vehicle", "grenade", "mine", "shell", "rocket", "missile"}
 _BUILDINGS = {"hotel", "building", "school", "mosque", "church", "hospital", "mall", "compound", "theatre",
               "theater", "embassy", "restaurant", "office", "station", "airport", "prison", "university", "bank"}
+_ANNOUNCED = {"death", "killing", "arrest", "capture", "operation", "ceasefire", "truce", "curfew", "emergency",
+              "offensive", "withdrawal", "responsibility", "sanction", "investigation", "probe", "deployment"}
+_CROWDS = {"protester", "protestor", "demonstrator", "crowd", "student", "youth", "supporter", "rioter", "activist"}
+_ARMED = {"troop", "soldier", "force", "fighter", "militant", "rebel", "insurgent", "gunman", "militia", "army",
+          "jihadist", "police", "guerrilla", "unit", "group", "faction", "military", "attacker", "separatist"}
+_HAZARDS = {"storm", "flood", "earthquake", "quake", "fire", "blaze", "crash", "accident", "disease", "heat",
+            "landslide", "avalanche", "cyclone", "hurricane", "typhoon", "tornado", "outbreak", "virus", "collapse",
+            "heatwave", "wildfire", "lightning"}
 _PERSON_OBJECTS = {"suspect", "man", "woman", "people", "person", "militant", "member", "attacker", "gunman",
                    "fighter", "accomplice", "resident", "national", "citizen", "official", "journalist", "student"}
 _PLACE_OBJECTS = {"town", "city", "village", "stronghold", "territory", "base", "district", "province", "area",
@@ -113,6 +122,11 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
     type_, sub = VERBS[lemma]
     kids = list(tok.children)
     if lemma == "kill":
+        subjects = [c for c in kids if c.dep_ == "nsubj"]
+        if not subjects and tok.dep_ in ("advcl", "xcomp", "conj"):
+            subjects = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "The storm hit X, killing two"
+        if any(c.lemma_.lower() in _HAZARDS for c in subjects):
+            return None  # "the storm killed two people" is not political violence
         for c in kids:
             if c.dep_ == "nsubj" and c.lemma_.lower() in _PERPETRATOR_NOUNS:
                 type_, sub = _PERPETRATOR_NOUNS[c.lemma_.lower()]
@@ -137,14 +151,21 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return (type_, sub) if any(o.lower_ in _STATEMENT_OBJECTS or o.lemma_.lower() in _STATEMENT_OBJECTS
                                    for o in objs) else None
     if lemma in ("fight", "battle", "clash"):
-        return (type_, sub)
+        parties = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass")] + [
+            g for c in kids if c.dep_ == "prep" and c.lower_ in ("with", "against", "between") for g in c.children]
+        lemmas = {p.lemma_.lower() for p in parties} | {g.lemma_.lower() for p in parties for g in p.conjuncts}
+        if lemmas & _CROWDS and lemmas & {"police", "officer", "force", "troop", "soldier"}:
+            return ("riot", None)  # "protesters clashed with police"
+        if lemmas & _ARMED or any(p.ent_type_ in ("ORG", "NORP", "GPE") for p in parties):
+            return (type_, sub)
+        return None  # "lawmakers clashed over the budget"
     if lemma == "sentence":
         to = [c for c in kids if c.dep_ == "prep" and c.lower_ == "to"]
         return ("arrest", "sentencing") if to else None
     if lemma in ("catch", "charge"):
         objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]
         persons = any(o.ent_type_ in ("PERSON", "CARDINAL") or o.lemma_.lower() in _PERSON_OBJECTS or o.pos_ == "NUM"
-                      or o.lower_ in ("them", "him", "her", "four", "three", "two") for o in objs)
+                      or o.like_num or o.lower_ in ("them", "him", "her") for o in objs)
         if lemma == "charge":
             persons = persons and any(c.dep_ == "prep" and c.lower_ == "with" for c in kids)
         return (type_, sub) if persons else None
@@ -159,6 +180,13 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         fire = any((c.dep_ == "prep" and c.lower_ == "on" and any(g.lower_ == "fire" for g in c.children))
                    or c.lower_ in ("ablaze", "alight") for c in kids)
         return ("attack", "arson") if fire else None
+    if lemma in ("launch", "fire"):
+        objs = {c.lemma_.lower() for c in kids if c.dep_ == "dobj"}
+        if objs & {"missile", "rocket", "drone", "shell", "mortar", "projectile", "strike", "airstrike"}:
+            return ("military_operation", "drone_strike" if "drone" in objs else "missile_strike")
+        if objs & {"attack", "offensive", "assault", "operation", "raid"}:
+            return None  # "launched an attack": the noun is the trigger
+        return None
     if lemma in ("strike", "hit"):
         subj = [c for c in kids if c.dep_ == "nsubj"]
         if subj and subj[0].lemma_.lower() in _AERIAL_SUBJECTS:
@@ -195,6 +223,9 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
             return None
         if lemma == "pledge" and any(c.dep_ == "dobj" and c.lower_ in ("allegiance", "loyalty", "support") for c in kids):
             return None  # a relation (affiliate_of), not a statement
+        if lemma == "announce" and not any(c.dep_ in ("ccomp", "xcomp") for c in kids) and not any(
+                c.dep_ == "dobj" and c.lemma_.lower() in _ANNOUNCED for c in kids):
+            return None  # "Apple announced a new iPhone"
         if lemma in ("reject", "dismiss") and not any(c.dep_ == "dobj" and c.lemma_.lower() in (
                 "finding", "report", "accusation", "allegation", "claim", "charge", "conclusion") for c in kids):
             return None

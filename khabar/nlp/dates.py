@@ -25,7 +25,7 @@ WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 
 
 _MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_DAY2 = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|and)\s+)(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY2 = r"(?:\s*[-\u2013\u2014]\s*|\s+to\s+)(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _REL = r"(?P<rel>this|last|next)\s+year"
 _PATTERNS = [

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from khabar.nlp.dates import MONTHS, WEEKDAYS
 from khabar.nlp.gazetteer import load_gazetteer
 from khabar.nlp.kb import KnowledgeBase, load_kb
 from khabar.nlp.pipeline import doc_text, matchers
@@ -391,8 +392,10 @@ def _gazetteer_places(doc: Doc, mentions: list[Mention], taken: list[tuple[int, 
         rng = (span.start_char, span.end_char)
         if any(_overlaps(rng, t) for t in taken) or not _place_context(doc, span):
             continue
-        if any(t.ent_type_ in ("DATE", "TIME", "PERSON", "NORP", "EVENT", "LAW", "WORK_OF_ART") for t in span):
+        if any(t.ent_type_ in ("PERSON", "NORP", "EVENT", "LAW", "WORK_OF_ART") for t in span):
             continue
+        if any(t.lower_.rstrip(".") in MONTHS or t.lower_ in WEEKDAYS for t in span):
+            continue  # "In May 2021": a month, whatever the gazetteer says
         cands = [p for p in gaz.candidates(span.text) if p.feature in ("city", "province", "district")]
         if any(p.country in countries or p.population >= 100_000 for p in cands):
             mentions.append(Mention(*rng, span.text, "place", "gazetteer"))

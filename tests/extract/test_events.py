@@ -94,3 +94,22 @@ def test_speaker_pronoun_background_attacks_and_famous_cities():
     assert spb.location.country == "RU" and spb.fatalities.min == 15
     truck = next(e for e in r.events if e.date.start == "2017-10")
     assert [p.name for p in truck.participants if p.role == "instrument"] == ["a truck"]
+
+
+def test_ordinary_news_that_is_not_political_violence():
+    for text in ("Lawmakers clashed over the budget in Washington on Monday.",
+                 "Apple announced a new iPhone on Monday.",
+                 "The storm hit Florida, killing two people.",
+                 "Microsoft is recruiting engineers.",
+                 "Militants could attack the city."):
+        assert events(text, published="2024-05-01") == [], text
+
+
+def test_states_act_and_futures_are_planned():
+    [strike] = events("Russia launched 40 missiles at Kyiv overnight, killing five people.", published="2024-05-01")
+    assert strike.type == "military_operation" and strike.location.name == "Kyiv"
+    assert [p.name for p in strike.participants if p.role == "actor"] == ["Russia"]
+    [attack] = events("Hamas said Israel would attack Rafah soon.", published="2024-05-01")
+    assert attack.status == "planned"
+    [riot] = events("Protesters clashed with police in Nairobi on Tuesday.", published="2024-05-01")
+    assert riot.type == "riot"

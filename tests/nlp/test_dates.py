@@ -61,3 +61,8 @@ def test_any_text_gives_offsets_inside(text):
     for d in find_dates(text, PUB):
         assert 0 <= d.start < d.end <= len(text)
         assert text[d.start:d.end] == d.text
+
+
+def test_a_count_after_and_is_not_a_day():
+    d = one("On March 3 and 4 soldiers died.")
+    assert (d.value, d.end_value) == ("2024-03-03", None)
