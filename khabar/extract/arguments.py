@@ -158,7 +158,17 @@ def _resolve_anaphor(tok: Token, idx: DocIndex) -> str | None:
     if low in ("it", "its"):
         return idx.last_before(tok, "organization", window=40)
     if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ in ("the", "this") for c in tok.children):
-        return idx.last_before(tok, "organization", kinds=("armed_group", "political_org", "criminal_group"))
+        kinds = ("armed_group", "political_org", "criminal_group")
+        # the previous sentence's subject is the likeliest antecedent ("IS-K remains ... The group killed")
+        sent = tok.sent
+        if sent.start > 0:
+            prev = tok.doc[sent.start - 1].sent
+            for t in prev:
+                if t.dep_ in ("nsubj", "nsubjpass"):
+                    eid = idx.entity_of(t)
+                    if eid and idx.type_of(eid) == "organization" and idx.info[eid][1] in kinds:
+                        return eid
+        return idx.last_before(tok, "organization", kinds=kinds)
     return None
 
 

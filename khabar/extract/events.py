@@ -148,12 +148,15 @@ def _status_and_sources(trig: Token, idx: DocIndex, participants: set[str]) -> t
             status = "denied"
         elif lemma in PLAN and child.dep_ in ("xcomp", "ccomp"):
             status = "planned"
+        elif lemma in ("plot", "plan", "conspiracy", "attempt", "bid") and child.dep_ in ("acl", "relcl", "xcomp"):
+            status = "planned"  # "a plot by supporters of IS to attack a police station"
         elif lemma in ("accuse", "suspect", "charge") and child.dep_ in ("pcomp", "pobj", "prep"):
             status = "alleged"
         if cur.dep_ == "ROOT":
             break
     for t in trig.sent:
-        if t.lower_ == "according" and t.i + 1 < len(trig.doc) and trig.doc[t.i + 1].lower_ == "to":
+        if t.lower_ == "according" and t.i + 1 < len(trig.doc) and trig.doc[t.i + 1].lower_ == "to" \
+                and trig.i in {a.i for a in t.ancestors}:
             for p in trig.doc[t.i + 1].children:
                 from khabar.extract.arguments import _entities_in
 
@@ -493,6 +496,10 @@ def _is_generic(t: Trigger, ev: Event, args: Args) -> bool:
             tok.tag_ in ("VBZ", "VBP") or (tok.tag_ == "VBG" and tok.dep_ in ("acl", "relcl"))) \
             and not any(c.dep_ == "aux" for c in tok.children) and t.type != "statement":
         return True  # habitual present: "militants who attack Pakistan", "groups attacking Pakistan"
+    numbered = any(c.dep_ in ("nsubjpass", "dobj") and (c.like_num or any(g.dep_ == "nummod" for g in c.children))
+                   for c in tok.children)
+    if numbered and t.type in ("arrest", "kidnapping"):
+        return False  # "Three suspects were detained": a specific detention
     if not named and not has_date and not has_count and not ev.places:  # type: ignore[attr-defined]
         return True
     if any(c.dep_ == "aux" and c.lower_ in ("could", "may", "might", "can") for c in tok.children) and not has_date:

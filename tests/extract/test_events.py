@@ -113,3 +113,12 @@ def test_states_act_and_futures_are_planned():
     assert attack.status == "planned"
     [riot] = events("Protesters clashed with police in Nairobi on Tuesday.", published="2024-05-01")
     assert riot.type == "riot"
+
+
+def test_foiled_plots_numbered_detainees_and_the_group():
+    r = extract((DATA / "probe-kyrgyz-plot.txt").read_text(), published="2024-06-14")
+    by_type = {e.type: e for e in r.events}
+    assert by_type["attack"].status == "planned" and by_type["attack"].location.name == "Osh"
+    assert "arrest" in by_type  # "Three suspects were detained"
+    moscow = next(e for e in r.events if e.location and e.location.name == "Moscow")
+    assert [p.name for p in moscow.participants if p.role == "actor"] == ["Islamic State Khorasan Province"]
