@@ -211,7 +211,9 @@ def _claims(sent, by_token: dict[int, Trigger], idx: DocIndex) -> dict[int, list
 
 def _pick_date(trig: Token, clause: list[Token], dates: list[DateMention], doc: Doc, speech: bool) -> DateMention | None:
     lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
-    inside = [d for d in dates if lo <= d.start < hi]
+    text = doc_text(doc)
+    inside = [d for d in dates if lo <= d.start < hi
+              and not _REPORTING_DATE.search(text[max(0, d.start - 40):d.start])]
     if inside:
         return min(inside, key=lambda d: abs(d.start - trig.idx))
     if speech:

@@ -76,7 +76,25 @@ def _outcome_of(a: Event, b: Event) -> bool:
     return False
 
 
-def _compatible(a: Event, b: Event, entities: dict[str, Entity]) -> bool:
+def _bare(ev: Event) -> bool:
+    """A mention that names no actor, place or date ('the detainees are A and B')."""
+    return ev.location is None and not ev.date.start and not any(
+        p.role in ("actor", "claimant") and p.entity for p in ev.participants)
+
+
+def _share_something(a: Event, b: Event) -> bool:
+    ea = {p.entity for p in a.participants if p.entity and p.role != "source"}
+    eb = {p.entity for p in b.participants if p.entity and p.role != "source"}
+    if ea & eb:
+        return True
+    if a.date.start and b.date.start:
+        return True  # already checked to agree
+    if a.location and b.location:
+        return True  # already checked to agree
+    return False
+
+
+def _compatible(a: Event, b: Event, entities: dict[str, Entity], *, anaphor: bool = False) -> bool:
     if a.type != b.type and not _outcome_of(a, b):
         return False
     if a.date.start and b.date.start and not (a.date.start.startswith(b.date.start) or b.date.start.startswith(a.date.start)):
@@ -92,6 +110,8 @@ def _compatible(a: Event, b: Event, entities: dict[str, Entity]) -> bool:
         eb = {p.entity for p in b.participants if p.role in roles and p.entity}
         if ea and eb and not ea & eb:
             return False
+    if not (anaphor or _bare(a) or _bare(b) or _share_something(a, b)):
+        return False  # two undated mentions of a type with nothing in common are two events
     for fa, fb in ((a.fatalities, b.fatalities), (a.injuries, b.injuries)):
         if fa and fb:
             lo = max(fa.min or 0, fb.min or 0)
@@ -115,7 +135,7 @@ def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity], publis
     def fits(other: Event) -> bool:
         probe = Event(id="", type=other.type, trigger=ev.trigger, date=ev.date, location=ev.location,
                       participants=ev.participants, fatalities=ev.fatalities, injuries=ev.injuries)
-        return _compatible(other, probe, by_id)
+        return _compatible(other, probe, by_id, anaphor=True)
 
     if getattr(ev, "anaphoric", None) == "main" and published:
         recent = [o for o in earlier if o.date.start and _days_before(o.date.start, published) <= 14]
@@ -202,7 +222,7 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
     merged: list[Event] = []
     for ev in staged:
         main = _main_event(merged, published) if _bare_outcome(ev) else None
-        if main is not None and _compatible(main, _without_counts(ev), by_id):
+        if main is not None and _compatible(main, _without_counts(ev), by_id, anaphor=True):
             _join(main, ev)  # "84 people had been killed": the story's attack, whatever the tally
             continue
         for other in merged:

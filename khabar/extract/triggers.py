@@ -213,6 +213,8 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
         return None if tok.dep_ in ("amod", "acl") else ("military_operation", "deployment")
     if lemma == "shoot" and any(c.lower_ == "dead" for c in kids):
         return ("killing", "shooting")
+    if lemma in ("accuse", "blame") and tok.dep_ in ("acl", "amod"):
+        return None  # "the men accused of the massacre": an allegation about them, not an accusation event
     if lemma == "blow":
         if any(c.dep_ == "prt" and c.lower_ == "up" for c in kids):
             suicide = any(c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in kids)
