@@ -122,3 +122,12 @@ def test_foiled_plots_numbered_detainees_and_the_group():
     assert "arrest" in by_type  # "Three suspects were detained"
     moscow = next(e for e in r.events if e.location and e.location.name == "Moscow")
     assert [p.name for p in moscow.participants if p.role == "actor"] == ["Islamic State Khorasan Province"]
+
+
+def test_distinct_killings_with_nothing_in_common_stay_apart():
+    r = extract((DATA / "probe-crocus-relatives.txt").read_text(), published="2024-04-10")
+    killings = [e for e in r.events if e.type == "killing"]
+    assert len(killings) == 2
+    massacre = next(e for e in killings if e.subtype == "massacre")
+    assert massacre.date.start is None and massacre.status == "alleged"  # "reported on April 3" is the report's date
+    assert not any(e.type == "accusation" for e in r.events)  # "the men accused of ..." is no accusation event
