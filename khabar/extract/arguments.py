@@ -54,6 +54,18 @@ class DocIndex:
     def type_of(self, eid: str) -> str:
         return self.info[eid][0]
 
+    def most_mentioned_before(self, tok: Token, type_: str, *, kinds: tuple[str, ...]) -> str | None:
+        """The most salient entity so far: most mentions before ``tok``, the latest on a tie."""
+        counts: dict[str, tuple[int, int]] = {}
+        for i, eid in self.mention_starts:
+            if i >= tok.i:
+                break
+            t, kind, _, _ = self.info[eid]
+            if t == type_ and kind in kinds:
+                n, _ = counts.get(eid, (0, 0))
+                counts[eid] = (n + 1, i)
+        return max(counts, key=lambda e: counts[e]) if counts else None
+
     def last_before(self, tok: Token, type_: str, *, kinds: tuple[str, ...] | None = None,
                     window: int = 80) -> str | None:
         """The entity of that type mentioned last before ``tok``, within ``window`` tokens."""
@@ -168,7 +180,7 @@ def _resolve_anaphor(tok: Token, idx: DocIndex) -> str | None:
                     eid = idx.entity_of(t)
                     if eid and idx.type_of(eid) == "organization" and idx.info[eid][1] in kinds:
                         return eid
-        return idx.last_before(tok, "organization", kinds=kinds)
+        return idx.most_mentioned_before(tok, "organization", kinds=kinds)
     return None
 
 

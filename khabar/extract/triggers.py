@@ -144,7 +144,8 @@ def _verb_ok(tok: Token, lemma: str) -> tuple[str, str | None] | None:
     if lemma in ("found", "establish", "create", "form"):
         objs = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")]
         ok = any(o.lemma_.lower() in ("group", "organization", "organisation", "movement", "faction", "branch",
-                                      "front", "militia", "wing", "party") or o.ent_type_ == "ORG" for o in objs)
+                                      "front", "militia", "wing", "party") or o.ent_type_ == "ORG" or o.pos_ == "PROPN"
+                 for o in objs)
         return (type_, sub) if ok else None
     if lemma in ("release", "issue"):
         objs = [c for c in kids if c.dep_ == "dobj"]

@@ -577,7 +577,7 @@ def _alias_patterns(doc: Doc, mentions: list[Mention], kb: KnowledgeBase,
         if a is not None and b is not None and a != b:
             mentions[a].same_as.append(b)
             mentions[b].same_as.append(a)
-    for m in re.finditer(r"\b([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,3}),?\s+(?:alias|aka|a\.k\.a\.)\s+([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,3})", text):
+    for m in re.finditer(r"\b([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,3}),?\s+(?:alias|aka|a\.k\.a\.|also\s+known\s+as)\s+([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,3})", text):
         first = [i for i, x in enumerate(mentions) if x.start <= m.start(1) < x.end and x.type == "person"]
         if first:
             a = mention_for(m.start(2), m.end(2), "person")

@@ -131,3 +131,14 @@ def test_distinct_killings_with_nothing_in_common_stay_apart():
     massacre = next(e for e in killings if e.subtype == "massacre")
     assert massacre.date.start is None and massacre.status == "alleged"  # "reported on April 3" is the report's date
     assert not any(e.type == "accusation" for e in r.events)  # "the men accused of ..." is no accusation event
+
+
+def test_founding_aliases_and_the_salient_group():
+    r = extract((DATA / "probe-iskp-background.txt").read_text(), published="2024-06-20")
+    [founding] = [e for e in r.events if e.type == "founding"]
+    assert founding.date.start == "2015"
+    assert "Islamic State Khorasan Province" in {p.name for p in founding.participants if p.role == "actor"}
+    leader = next(e for e in r.entities if e.name == "Sanaullah Ghafari")
+    assert "Shahab al-Muhajir" in leader.aliases
+    rockets = next(e for e in r.events if e.date.start == "2022")
+    assert [p.name for p in rockets.participants if p.role == "actor"] == ["Islamic State Khorasan Province"]
