@@ -158,7 +158,8 @@ def _resolve_anaphor(tok: Token, idx: DocIndex) -> str | None:
     if low in ("they", "he", "she", "it", "we") and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ccomp":
         # "Uzbek authorities said that they had detained ...": the speaker
         speaker = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
-        eid = idx.entity_of(speaker) if speaker is not None else None
+        found = _entities_in(speaker, idx, types=("organization", "person"), stop_at=set()) if speaker is not None else []
+        eid = found[0][0] if found else None
         if eid is not None:
             kind = idx.type_of(eid)
             if (low in ("he", "she") and kind == "person") or (low in ("they", "it", "we") and kind == "organization"):

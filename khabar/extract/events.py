@@ -84,7 +84,9 @@ def _absorbed_by(trig: Trigger, by_token: dict[int, Trigger]) -> Trigger | None:
     tok = trig.token
     if trig.type not in ("killing", "bombing", "attack") or trig.pos != "verb":
         return None
-    for c in tok.children:
+    # "... were killed and three others wounded when armed men opened fire": look past the conjunct too
+    kids = list(tok.children) + [g for c in tok.children if c.dep_ == "conj" and c.i not in by_token for g in c.children]
+    for c in kids:
         if c.dep_ in ("nsubj",) and c.i in by_token and by_token[c.i].type in _ATTACKISH:
             return by_token[c.i]
         # "85 people were killed when a drone struck ...": the killing is that strike's outcome
@@ -347,6 +349,8 @@ def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], da
     """Give an event the sentence's date or place when no other event in it could own them."""
     live = [(t, ev) for t, ev in sent_events if not ev.generic]  # type: ignore[attr-defined]
     for t, ev in live:
+        if getattr(ev, "anaphoric", None):
+            continue  # "the shooting" refers back: the sentence's other words are not about it
         others = set().union(*[clauses[o.token.i] for o, _ in live if o is not t]) if len(live) > 1 else set()
         if ev.date.start is None and ev.type not in SPEECH_TYPES and t.token.dep_ not in ("acl", "relcl", "amod", "advcl"):
             free = [d for d in dates if sent.start_char <= d.start < sent.end_char
@@ -466,8 +470,9 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
         ev.generic = True  # "Microsoft is recruiting engineers"  # type: ignore[attr-defined]
     det = next((c.lower_ for c in tok.children if c.dep_ in ("det", "poss")), None)
     # "that attack" points back to the last one; "the attack" to the story's main one
+    own = any(p.entity and p.role in ("target", "victim") for p in ev.participants) or args.places
     ev.anaphoric = ("near" if det in ("this", "that") else "main" if det in ("the", "its", "their") else None) \
-        if t.pos == "noun" and ev.date.start is None else None  # type: ignore[attr-defined]
+        if t.pos == "noun" and ev.date.start is None and not (own and det == "the") else None  # type: ignore[attr-defined]
     return ev
 
 

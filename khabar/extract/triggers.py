@@ -67,7 +67,8 @@ NOUNS: dict[str, tuple[str, str | None]] = {
     "threat": ("threat", None),
     "protest": ("protest", None), "demonstration": ("protest", None), "rally": ("protest", None),
     "riot": ("riot", None), "unrest": ("riot", None), "shootout": ("armed_clash", None),
-    "crossfire": ("armed_clash", None), "march": ("protest", None), "deployment": ("military_operation", "deployment"), "exchange": ("armed_clash", None), "gunbattle": ("armed_clash", None),
+    "crossfire": ("armed_clash", None), "march": ("protest", None), "deployment": ("military_operation", "deployment"),
+    "takeover": ("military_operation", "capture"), "seizure": ("military_operation", "capture"), "exchange": ("armed_clash", None), "gunbattle": ("armed_clash", None),
     "clash": ("armed_clash", None), "fighting": ("armed_clash", None), "battle": ("armed_clash", None),
     "gunfight": ("armed_clash", None), "firefight": ("armed_clash", None), "skirmish": ("armed_clash", None),
 }

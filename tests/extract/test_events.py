@@ -142,3 +142,14 @@ def test_founding_aliases_and_the_salient_group():
     assert "Shahab al-Muhajir" in leader.aliases
     rockets = next(e for e in r.events if e.date.start == "2022")
     assert [p.name for p in rockets.participants if p.role == "actor"] == ["Islamic State Khorasan Province"]
+
+
+def test_kills_fold_into_the_shooting_and_takeovers_keep_their_own_date():
+    r = extract((DATA / "probe-border-shooting.txt").read_text(), published="2024-07-08")
+    first = r.events[0]
+    assert first.type == "attack" and first.date.start == "2024-07-06"
+    assert (first.fatalities.min, first.injuries.min) == (2, 3)
+    takeover = next(e for e in r.events if e.subtype == "capture")
+    assert takeover.date.start == "2021-08" and takeover.location.name == "Kabul"
+    arrest = next(e for e in r.events if e.type == "arrest")
+    assert [p.name for p in arrest.participants if p.role == "actor"] == ["Taliban"]
