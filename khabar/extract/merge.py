@@ -8,6 +8,8 @@ them. Joining keeps the union of participants and every evidence sentence.
 
 from __future__ import annotations
 
+import re
+
 from khabar.model import Entity, Event, Location, Participant
 
 __all__ = ["finalise_events"]
@@ -176,6 +178,16 @@ def _days_before(value: str, published: str) -> int:
         return 10**6
 
 
+_VAGUE = re.compile(r"(?i)\b(several|dozens|scores|hundreds|thousands|many|a few)\b")
+
+
+def _better_count(a, b):
+    """Keep the first count, unless it is vague ('a priest and several officers') and the other is not."""
+    if a is None or (b is not None and _VAGUE.search(a.text or "") and not _VAGUE.search(b.text or "")):
+        return b
+    return a
+
+
 def _join(a: Event, b: Event) -> None:
     if not a.date.start and b.date.start:
         a.date = b.date
@@ -186,8 +198,8 @@ def _join(a: Event, b: Event) -> None:
     for p in b.participants:
         if not any(q.role == p.role and q.entity == p.entity and q.name == p.name for q in a.participants):
             a.participants.append(p)
-    a.fatalities = a.fatalities or b.fatalities
-    a.injuries = a.injuries or b.injuries
+    a.fatalities = _better_count(a.fatalities, b.fatalities)
+    a.injuries = _better_count(a.injuries, b.injuries)
     if any(p.role == "claimant" for p in b.participants) and a.status == "reported":
         a.status = "claimed"  # a claim of responsibility makes the attack a claimed one
     elif _STATUS_RANK[b.status] < _STATUS_RANK[a.status] and not any(p.role == "claimant" for p in a.participants):

@@ -245,10 +245,12 @@ def _demonym_forces(doc: Doc, mentions: list[Mention], kb: KnowledgeBase) -> Non
             word = nxt.lower_
         if word in _FORCE_NOUNS or word in _POLICE_NOUNS:
             entry = kb.state_force(m.country, kind="police" if word in _POLICE_NOUNS else "state_force")
-            if entry is not None:
-                m.type, m.kb_id, m.source = "organization", entry.id, "demonym"
-                m.end = nxt.idx + len(nxt.text)
-                m.text = doc_text(doc)[m.start:m.end]
+            if entry is None and word in _POLICE_NOUNS:
+                entry = kb.state_force(m.country)
+            # without a KB entry "Kazakh police" is still an organization, named as the text names it
+            m.type, m.kb_id, m.source = "organization", entry.id if entry else None, "demonym"
+            m.end = nxt.idx + len(nxt.text)
+            m.text = doc_text(doc)[m.start:m.end]
         elif word in _MILITARY_ACTS or (nxt.head.lower_ in _MILITARY_ACTS and nxt.dep_ in ("compound", "amod")):
             entry = kb.state_force(m.country)
             if entry is not None:

@@ -153,3 +153,12 @@ def test_kills_fold_into_the_shooting_and_takeovers_keep_their_own_date():
     assert takeover.date.start == "2021-08" and takeover.location.name == "Kabul"
     arrest = next(e for e in r.events if e.type == "arrest")
     assert [p.name for p in arrest.participants if p.role == "actor"] == ["Taliban"]
+
+
+def test_vague_tolls_give_way_and_demonym_police_without_a_kb_entry():
+    r = extract((DATA / "probe-dagestan.txt").read_text(), published="2024-06-28")
+    attack = r.events[0]
+    assert attack.date.start == "2024-06-23" and attack.fatalities.min == 22
+    assert attack.status == "reported"  # praised, "did not claim it"
+    arrest = next(e for e in r.events if e.type == "arrest")
+    assert [p.name for p in arrest.participants if p.role == "actor"] == ["Kazakh police"]
