@@ -11,12 +11,12 @@ also leaves the date unknown (we never invent dates).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from khabar.errors import KhabarError
+from khabar.nlp.places import haversine_km
 from khabar.nlp.text import norm_name
 
 __all__ = ["load_gold", "score", "evaluate_files", "haversine_km"]
@@ -24,13 +24,6 @@ __all__ = ["load_gold", "score", "evaluate_files", "haversine_km"]
 _SIDE = {"actor": "actor", "claimant": "actor", "target": "target", "victim": "target",
          "source": "source", "instrument": "instrument"}
 _TYPES = ("person", "organization", "place")
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def load_gold(path: str | Path) -> tuple[dict[str, Any], str]:

@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from khabar.extract.triggers import PATIENT_NOUNS, Trigger
 
-__all__ = ["DocIndex", "Args", "collect_args", "clause_tokens"]
+__all__ = ["DocIndex", "Args", "collect_args", "clause_tokens", "entities_in", "residence_of"]
 
 _SUBJ = ("nsubj", "csubj")
 _PASS_SUBJ = ("nsubjpass", "csubjpass")
@@ -113,7 +113,7 @@ def clause_tokens(trig: Token) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
-def _entities_in(tok: Token, idx: DocIndex, *, types: tuple[str, ...], stop_at: set[int],
+def entities_in(tok: Token, idx: DocIndex, *, types: tuple[str, ...], stop_at: set[int],
                  deep: bool = False) -> list[tuple[str, Token]]:
     """Entities named in the phrase headed by ``tok`` (appositions and conjuncts included).
 
@@ -126,7 +126,7 @@ def _entities_in(tok: Token, idx: DocIndex, *, types: tuple[str, ...], stop_at: 
         out.append((head_eid, tok))
         for c in tok.children:
             if c.dep_ in ("conj", "appos"):
-                out += [x for x in _entities_in(c, idx, types=types, stop_at=stop_at) if x[0] not in [e for e, _ in out]]
+                out += [x for x in entities_in(c, idx, types=types, stop_at=stop_at) if x[0] not in [e for e, _ in out]]
         return out
     if deep:
         for t in tok.subtree:
@@ -158,7 +158,7 @@ def _resolve_anaphor(tok: Token, idx: DocIndex) -> str | None:
     if low in ("they", "he", "she", "it", "we") and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ccomp":
         # "Uzbek authorities said that they had detained ...": the speaker
         speaker = next((c for c in tok.head.head.children if c.dep_ == "nsubj"), None)
-        found = _entities_in(speaker, idx, types=("organization", "person"), stop_at=set()) if speaker is not None else []
+        found = entities_in(speaker, idx, types=("organization", "person"), stop_at=set()) if speaker is not None else []
         eid = found[0][0] if found else None
         if eid is not None:
             kind = idx.type_of(eid)
@@ -207,19 +207,19 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
         for c in tok.children:
             if c.dep_ in _SUBJ:
                 if trig.type == "founding":
-                    add(a.actors, _entities_in(c, idx, types=("organization",), stop_at=stop))
+                    add(a.actors, entities_in(c, idx, types=("organization",), stop_at=stop))
                 else:
-                    found = _entities_in(c, idx, types=actor_types, stop_at=stop)
+                    found = entities_in(c, idx, types=actor_types, stop_at=stop)
                     eid = idx.entity_of(c)
                     if not found and eid and idx.type_of(eid) == "place" and idx.info[eid][2] == "country":
                         found = [(eid, c)]  # "Russia launched 40 missiles": the state acts
                     add(a.actors, found)
             elif c.dep_ in _PASS_SUBJ:
                 role = a.actors if trig.type == "founding" else patient_role
-                found = _entities_in(c, idx, types=who, stop_at=stop)
+                found = entities_in(c, idx, types=who, stop_at=stop)
                 add(role, [(e, t) for e, t in found if not killed or idx.type_of(e) == "person"])
             elif c.dep_ in _OBJ:
-                found = _entities_in(c, idx, types=who, stop_at=stop)
+                found = entities_in(c, idx, types=who, stop_at=stop)
                 role = a.actors if trig.type == "founding" else patient_role
                 if killed:
                     found = [(e, t) for e, t in found if idx.type_of(e) == "person"]
@@ -227,7 +227,7 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
             elif c.dep_ == "agent":
                 p = _pobj(c)
                 if p is not None:
-                    add(a.actors, _entities_in(p, idx, types=("organization", "person"), stop_at=stop))
+                    add(a.actors, entities_in(p, idx, types=("organization", "person"), stop_at=stop))
             elif c.dep_ == "prep" and c.lower_ in ("with", "using") and trig.type in ("attack", "bombing", "killing") \
                     and not any(x.lower_ == "along" for x in c.children):
                 p = _pobj(c)
@@ -236,25 +236,25 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
     else:
         for c in tok.children:
             if c.dep_ in ("compound", "poss", "amod", "nmod"):
-                add(a.actors, _entities_in(c, idx, types=("organization", "person"), stop_at=stop))
+                add(a.actors, entities_in(c, idx, types=("organization", "person"), stop_at=stop))
             elif c.dep_ == "prep" and c.lower_ in ("by", "between", "among"):
                 p = _pobj(c)
                 if p is not None:
-                    add(a.actors, _entities_in(p, idx, types=("organization", "person"), stop_at=stop))
+                    add(a.actors, entities_in(p, idx, types=("organization", "person"), stop_at=stop))
             elif c.dep_ == "prep" and c.lower_ == "of" and trig.type in _PATIENT_TYPES:
                 p = _pobj(c)
                 if p is not None:
-                    add(patient_role, _entities_in(p, idx, types=who, stop_at=stop))
+                    add(patient_role, entities_in(p, idx, types=who, stop_at=stop))
         if tok.lemma_.lower() in PATIENT_NOUNS:
             # "The detainees are A and B": the copula's attribute names them
             head = tok.head
             if tok.dep_ == "nsubj" and head.lemma_ == "be":
                 for c in head.children:
                     if c.dep_ in ("attr", "acomp"):
-                        add(a.targets, _entities_in(c, idx, types=("person",), stop_at=stop, deep=True))
+                        add(a.targets, entities_in(c, idx, types=("person",), stop_at=stop, deep=True))
             for c in tok.children:
                 if c.dep_ == "appos":
-                    add(a.targets, _entities_in(c, idx, types=("person",), stop_at=stop))
+                    add(a.targets, entities_in(c, idx, types=("person",), stop_at=stop))
         # "X carried out / conducted / launched the attack"
         head = tok.head
         if tok.dep_ in ("dobj", "nsubjpass") and head.lemma_ in ("carry", "conduct", "launch", "stage", "mount", "perpetrate", "commit", "order", "plan", "claim"):
@@ -262,7 +262,7 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
                 if c.dep_ in _SUBJ or (c.dep_ == "agent"):
                     src = _pobj(c) if c.dep_ == "agent" else c
                     if src is not None:
-                        add(a.actors, _entities_in(src, idx, types=("organization", "person"), stop_at=stop))
+                        add(a.actors, entities_in(src, idx, types=("organization", "person"), stop_at=stop))
 
     blamed = tok.dep_ == "dobj" and tok.head.lemma_.lower() in ("blame", "attribute")
     if blamed:  # "blamed that attack on the Hafiz Gul Bahadur group": the alleged perpetrator
@@ -270,7 +270,7 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
             if c.dep_ == "prep" and c.lower_ in ("on", "to"):
                 p = _pobj(c)
                 if p is not None:
-                    add(a.actors, _entities_in(p, idx, types=("organization", "person"), stop_at=stop))
+                    add(a.actors, entities_in(p, idx, types=("organization", "person"), stop_at=stop))
                     a.alleged = True
     for c in tok.children:
         if blamed and c.lower_ in ("on", "to"):
@@ -278,7 +278,7 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
         if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS and trig.type not in ("arrest", "recruitment", "protest"):
             p = _pobj(c)
             if p is not None:
-                found = _entities_in(p, idx, types=("organization", "person", "place"), stop_at=stop)
+                found = entities_in(p, idx, types=("organization", "person", "place"), stop_at=stop)
                 add(a.targets, [(e, t) for e, t in found if idx.type_of(e) != "place"])
     # custody: "held in a Taliban prison", "detained in the prison of the Islamic Emirate"
     if trig.type == "arrest":
@@ -286,11 +286,11 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
             if t.lemma_.lower() in ("prison", "custody", "jail", "detention"):
                 for c in t.children:
                     if c.dep_ in ("compound", "poss", "amod"):
-                        add(a.actors, _entities_in(c, idx, types=("organization",), stop_at=stop))
+                        add(a.actors, entities_in(c, idx, types=("organization",), stop_at=stop))
                     if c.dep_ == "prep" and c.lower_ in ("of", "by"):
                         p = _pobj(c)
                         if p is not None:
-                            add(a.actors, _entities_in(p, idx, types=("organization",), stop_at=stop))
+                            add(a.actors, entities_in(p, idx, types=("organization",), stop_at=stop))
     if trig.type in ("arrest", "kidnapping", "recruitment", "killing"):
         patient_role[:] = [(e, t) for e, t in patient_role if idx.type_of(e) != "place"]
     # places: every place named in the clause, most specific first
@@ -298,7 +298,7 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
         eid = idx.entity_of(t)
         if eid and idx.type_of(eid) == "place" and eid not in [e for e, _ in a.places] \
                 and eid not in [e for e, _ in a.targets + a.actors] and not _under_other(t, tok, stop) \
-                and not _residence_of(t):
+                and not residence_of(t):
             a.places.append((eid, t))
     a.places.sort(key=lambda p: (_FEATURE_RANK.get(idx.info[p[0]][2], 7), p[1].i))
     # an actor mentioned only as the owner of a place phrase is not a place
@@ -306,7 +306,7 @@ def collect_args(trig: Trigger, idx: DocIndex, *, other_triggers: set[int]) -> A
     return a
 
 
-def _residence_of(t: Token) -> bool:
+def residence_of(t: Token) -> bool:
     """'a resident of Kulob', 'citizens of Tajikistan', 'one of them from Nepal', 'US officials':
     the place says who someone is, not where the event happened."""
     if t.dep_ == "pobj" and t.head.lower_ == "from" and t.head.head.pos_ in ("NOUN", "PRON", "NUM", "PROPN"):

@@ -18,13 +18,16 @@ from khabar.extract.arguments import (
     _FEATURE_RANK,
     Args,
     DocIndex,
-    _residence_of,
     clause_tokens,
     collect_args,
+    entities_in,
+    residence_of,
 )
+from khabar.extract.story import ATTACK_FAMILY, main_event
 from khabar.extract.triggers import Trigger, find_triggers
 from khabar.model import Count, DateValue, Entity, Event, Participant, Span
 from khabar.nlp.dates import DateMention, find_dates
+from khabar.nlp.kb import STATE_KINDS
 from khabar.nlp.numbers import CountMention, find_counts
 from khabar.nlp.pipeline import doc_text
 
@@ -33,10 +36,8 @@ __all__ = ["extract_events", "build_index"]
 SAY = {"say", "tell", "report", "state", "announce", "disclose", "confirm", "add", "write", "post",
        "insist", "admit", "acknowledge", "quote", "allege", "assert"}
 PLAN = {"plan", "plot", "intend", "prepare", "aim", "try", "attempt", "seek", "threaten", "vow", "conspire", "call"}
-_STATE_KINDS = {"government", "state_force", "police", "intelligence", "military"}
 _ARMED_KINDS = {"armed_group", "criminal_group", "political_org"}
 SPEECH_TYPES = {"accusation", "statement", "threat"}
-_ATTACKISH = {"attack", "bombing", "military_operation", "armed_clash", "killing", "kidnapping"}
 
 
 def sentence_span(sent) -> Span:
@@ -67,15 +68,13 @@ def build_index(doc: Doc, mention_spans: list[tuple[int, int, str]], entities: l
 
 
 def _subject_entities(verb: Token, idx: DocIndex) -> list[str]:
-    from khabar.extract.arguments import _entities_in
-
     out: list[str] = []
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
-            out += [e for e, _ in _entities_in(c, idx, types=("organization", "person", "place"), stop_at=set())]
+            out += [e for e, _ in entities_in(c, idx, types=("organization", "person", "place"), stop_at=set())]
         if c.dep_ == "agent":
             for p in c.children:
-                out += [e for e, _ in _entities_in(p, idx, types=("organization", "person"), stop_at=set())]
+                out += [e for e, _ in entities_in(p, idx, types=("organization", "person"), stop_at=set())]
     return out
 
 
@@ -87,20 +86,20 @@ def _absorbed_by(trig: Trigger, by_token: dict[int, Trigger]) -> Trigger | None:
     # "... were killed and three others wounded when armed men opened fire": look past the conjunct too
     kids = list(tok.children) + [g for c in tok.children if c.dep_ == "conj" and c.i not in by_token for g in c.children]
     for c in kids:
-        if c.dep_ in ("nsubj",) and c.i in by_token and by_token[c.i].type in _ATTACKISH:
+        if c.dep_ in ("nsubj",) and c.i in by_token and by_token[c.i].type in ATTACK_FAMILY:
             return by_token[c.i]
         # "85 people were killed when a drone struck ...": the killing is that strike's outcome
-        if tok.lemma_ == "kill" and c.dep_ == "advcl" and c.i in by_token and by_token[c.i].type in _ATTACKISH:
+        if tok.lemma_ == "kill" and c.dep_ == "advcl" and c.i in by_token and by_token[c.i].type in ATTACK_FAMILY:
             return by_token[c.i]
         # "killed all 16 attackers in the exchange of fire"
         if tok.lemma_ == "kill" and c.dep_ == "prep" and c.lower_ in ("in", "during"):
             for p in c.children:
-                if p.i in by_token and by_token[p.i].type in _ATTACKISH:
+                if p.i in by_token and by_token[p.i].type in ATTACK_FAMILY:
                     return by_token[p.i]
     cur = tok
     while cur.head.i != cur.i and cur.dep_ in ("relcl", "acl", "advcl", "conj", "xcomp", "pcomp", "pobj", "prep"):
         cur = cur.head
-        if cur.i in by_token and by_token[cur.i].type in _ATTACKISH and by_token[cur.i] is not trig:
+        if cur.i in by_token and by_token[cur.i].type in ATTACK_FAMILY and by_token[cur.i] is not trig:
             if tok.lemma_ in ("kill", "explode", "detonate") or trig.type == by_token[cur.i].type:
                 return by_token[cur.i]
     if tok.dep_ == "relcl" and tok.head.i in by_token:
@@ -143,7 +142,7 @@ def _status_and_sources(trig: Token, idx: DocIndex, participants: set[str]) -> t
             if lemma == "allege":
                 status = "alleged"
             elif (set(subj) & participants or _self_report(cur, child)) and status == "reported" \
-                    and not any(idx.info[e][1] in _STATE_KINDS for e in subj):
+                    and not any(idx.info[e][1] in STATE_KINDS for e in subj):
                 status = "claimed"  # "he says he was recruited"; an authority announcing its own arrests reports
         elif lemma in ("deny", "disown"):
             sources += _subject_entities(cur, idx)
@@ -160,9 +159,7 @@ def _status_and_sources(trig: Token, idx: DocIndex, participants: set[str]) -> t
         if t.lower_ == "according" and t.i + 1 < len(trig.doc) and trig.doc[t.i + 1].lower_ == "to" \
                 and trig.i in {a.i for a in t.ancestors}:
             for p in trig.doc[t.i + 1].children:
-                from khabar.extract.arguments import _entities_in
-
-                sources += [e for e, _ in _entities_in(p, idx, types=("organization", "person"), stop_at=set())]
+                        sources += [e for e, _ in entities_in(p, idx, types=("organization", "person"), stop_at=set())]
     return status, list(dict.fromkeys(sources)), list(dict.fromkeys(claimants))
 
 
@@ -281,17 +278,15 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
 def _blamed_in_sentence(sent, sent_events: list, idx: DocIndex, names: dict[str, str]) -> None:
     """'No group has claimed the abduction, but officials blamed Boko Haram': the blamed group is
     the alleged perpetrator of the attack the same sentence names."""
-    from khabar.extract.arguments import _entities_in
-
     for tok in sent:
         if tok.lemma_.lower() not in ("blame", "suspect") or tok.pos_ != "VERB":
             continue
         if any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children):
             continue
         accused = [e for c in tok.children if c.dep_ == "dobj"
-                   for e, _ in _entities_in(c, idx, types=("organization", "person"), stop_at=set())]
+                   for e, _ in entities_in(c, idx, types=("organization", "person"), stop_at=set())]
         for t, ev in sent_events:
-            if t.type in _ATTACKISH and t.token.i != tok.i and not any(p.role == "actor" for p in ev.participants):
+            if t.type in ATTACK_FAMILY and t.token.i != tok.i and not any(p.role == "actor" for p in ev.participants):
                 for eid in accused:
                     ev.participants.append(Participant("actor", eid, names[eid], Span(tok.idx, tok.idx + len(tok.text), tok.text)))
                 if accused and ev.status == "reported":
@@ -302,17 +297,15 @@ def _trailing_counts(sent, events: list[Event]) -> None:
     """Counts in a sentence with no event of its own: 'More than 220 people were wounded.' right
     after an attack is that attack's; further on, they belong to the story's main attack (the
     first one dated within a fortnight of publication)."""
-    live = [e for e in events if not e.generic and e.type in _ATTACKISH]  # type: ignore[attr-defined]
+    live = [e for e in events if not e.generic and e.type in ATTACK_FAMILY]  # type: ignore[attr-defined]
     if not live:
         return
     last = live[-1]
     if sent.start_char - last.evidence[-1].end > 3:
-        published = sent.doc.user_data.get("published")
-        main = [e for e in live if e.date.start and len(e.date.start) == 10 and published is not None
-                and 0 <= (published - date.fromisoformat(e.date.start)).days <= 14]
-        if not main:
+        main = main_event(live, sent.doc.user_data.get("published"))
+        if main is None:
             return
-        last = main[0]
+        last = main
     for c in find_counts(sent.text, offset=sent.start_char):
         span = Span(c.start, c.end, c.text)
         if c.outcome == "killed" and last.fatalities is None:
@@ -324,12 +317,9 @@ def _trailing_counts(sent, events: list[Event]) -> None:
 def _attach_orphan_claim(events: list[Event], claimants: list[str], names: dict[str, str], sent) -> None:
     """'X claimed responsibility.': X claims the story's main attack (the first dated within a
     fortnight of publication), else the latest specific attack reported before it."""
-    published = sent.doc.user_data.get("published")
-    main = [e for e in events if e.type in _ATTACKISH and not e.generic and e.date.start  # type: ignore[attr-defined]
-            and len(e.date.start) == 10 and published is not None
-            and 0 <= (published - date.fromisoformat(e.date.start)).days <= 14]
-    for ev in main[:1] or list(reversed(events)):
-        if ev.type in _ATTACKISH and not ev.generic:  # type: ignore[attr-defined]
+    main = main_event((e for e in events if not e.generic), sent.doc.user_data.get("published"))  # type: ignore[attr-defined]
+    for ev in [main] if main else list(reversed(events)):
+        if ev.type in ATTACK_FAMILY and not ev.generic:  # type: ignore[attr-defined]
             for eid in claimants:
                 for role in ("claimant", "actor"):
                     if not any(p.role == role and p.entity == eid for p in ev.participants):
@@ -338,10 +328,6 @@ def _attach_orphan_claim(events: list[Event], claimants: list[str], names: dict[
                 ev.status = "claimed"
             ev.evidence.append(sentence_span(sent))
             return
-
-
-def _in_residence_phrase(tok: Token) -> bool:
-    return _residence_of(tok)
 
 
 def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], dates: list[DateMention],
@@ -365,19 +351,19 @@ def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], da
                 ev.date = DateValue(d.value, d.end_value, d.precision if d.value else "unknown", d.text,
                                     Span(d.start, d.end, d.text))
         for outcome, attr in (("killed", "fatalities"), ("injured", "injuries")):
-            if getattr(ev, attr) is not None or ev.type not in _ATTACKISH:
+            if getattr(ev, attr) is not None or ev.type not in ATTACK_FAMILY:
                 continue
             free = [c for c in counts if c.outcome == outcome
                     and not any(x.idx <= c.start < x.idx + len(x.text) for x in sent if x.i in others)]
             if len(free) == 1:
                 c = free[0]
                 setattr(ev, attr, Count(c.min, c.max, c.text, Span(c.start, c.end, c.text)))
-        if not ev.places and ev.type in _ATTACKISH:  # type: ignore[attr-defined]
+        if not ev.places and ev.type in ATTACK_FAMILY:  # type: ignore[attr-defined]
             used = {p.entity for p in ev.participants}
             for x in sent:
                 eid = idx.entity_of(x)
                 if eid and idx.type_of(eid) == "place" and x.i not in others and eid not in used \
-                        and not _in_residence_phrase(x) and eid not in [e for e, _ in ev.places]:  # type: ignore[attr-defined]
+                        and not residence_of(x) and eid not in [e for e, _ in ev.places]:  # type: ignore[attr-defined]
                     ev.places.append((eid, x))  # type: ignore[attr-defined]
             ev.places.sort(key=lambda p: (_FEATURE_RANK.get(idx.info[p[0]][2], 7), p[1].i))  # type: ignore[attr-defined]
 
@@ -418,7 +404,7 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
         status = "claimed" if status in ("reported", "claimed") else status
     d = _pick_date(tok, clause, dates, doc, t.type in SPEECH_TYPES)
     killed = _count_in(clause, counts, "killed") if t.type not in ("arrest", "recruitment", "statement", "accusation", "threat", "founding") else None
-    injured = _count_in(clause, counts, "injured") if killed is not None or t.type in _ATTACKISH else None
+    injured = _count_in(clause, counts, "injured") if killed is not None or t.type in ATTACK_FAMILY else None
     sent = tok.sent
     ev = Event(
         id="",

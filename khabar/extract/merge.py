@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 
+from khabar.extract.story import ATTACK_FAMILY, main_event
 from khabar.model import Entity, Event, Location, Participant
+from khabar.nlp.dates import parse_published
+from khabar.nlp.kb import STATE_KINDS
+from khabar.nlp.places import haversine_km
 
 __all__ = ["finalise_events"]
 
 _PRECISION = {"facility": "point", "neighbourhood": "point", "city": "city", "district": "district",
               "province": "province", "region": "province", "country": "country"}
-_STATE_KINDS = {"government", "state_force", "police", "intelligence", "military"}
 _STATUS_RANK = {"reported": 0, "claimed": 1, "alleged": 2, "denied": 3, "planned": 4}
 
 
@@ -62,8 +65,6 @@ _RANK = {"point": 0, "city": 1, "district": 2, "province": 3, "country": 4, "unk
 
 def _near(a: Location, b: Location) -> bool:
     """Two named places close enough to be one scene ('Baisaran, above Pahalgam in Anantnag')."""
-    from khabar.eval.gold import haversine_km
-
     if a.lat is None or b.lat is None or a.country != b.country:
         return False
     return haversine_km(a.lat, a.lon, b.lat, b.lon) <= 50.0
@@ -72,7 +73,7 @@ def _near(a: Location, b: Location) -> bool:
 def _outcome_of(a: Event, b: Event) -> bool:
     """A bare 'N were killed' (no actor, no date) is the outcome of an attack, not a new event."""
     for x, y in ((a, b), (b, a)):
-        if x.type == "killing" and y.type in _ATTACK_FAMILY and y.type != "killing" \
+        if x.type == "killing" and y.type in ATTACK_FAMILY and y.type != "killing" \
                 and not any(p.role in ("actor", "claimant") for p in x.participants) and not x.date.start:
             return True
     return False
@@ -123,26 +124,25 @@ def _compatible(a: Event, b: Event, entities: dict[str, Entity], *, anaphor: boo
     return True
 
 
-_ATTACK_FAMILY = {"attack", "bombing", "killing", "military_operation", "kidnapping", "armed_clash"}
 _SPECIFIC = {"killing": 1, "attack": 2, "bombing": 3, "military_operation": 3, "kidnapping": 3, "armed_clash": 2}
 
 
 def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity], published: str | None) -> Event | None:
     """'that attack': the latest earlier attack that fits; 'the attack': the story's main one,
     i.e. the first attack dated within a fortnight of publication, else the latest that fits."""
-    if ev.type not in _ATTACK_FAMILY:
+    if ev.type not in ATTACK_FAMILY:
         return None
-    earlier = [o for o in merged if o.type in _ATTACK_FAMILY and o.trigger.start < ev.trigger.start]
+    earlier = [o for o in merged if o.type in ATTACK_FAMILY and o.trigger.start < ev.trigger.start]
 
     def fits(other: Event) -> bool:
         probe = Event(id="", type=other.type, trigger=ev.trigger, date=ev.date, location=ev.location,
                       participants=ev.participants, fatalities=ev.fatalities, injuries=ev.injuries)
         return _compatible(other, probe, by_id, anaphor=True)
 
-    if getattr(ev, "anaphoric", None) == "main" and published:
-        recent = [o for o in earlier if o.date.start and _days_before(o.date.start, published) <= 14]
-        if recent and fits(recent[0]):
-            return recent[0]
+    if getattr(ev, "anaphoric", None) == "main":
+        main = main_event(earlier, parse_published(published))
+        if main is not None and fits(main):
+            return main
     for other in reversed(earlier):
         return other if fits(other) else None
     return None
@@ -157,25 +157,6 @@ def _without_counts(ev: Event) -> Event:
     return Event(id="", type=ev.type, trigger=ev.trigger, date=ev.date, location=ev.location,
                  participants=ev.participants)
 
-
-def _main_event(merged: list[Event], published: str | None) -> Event | None:
-    """The story's main attack: the first attack-family event dated within a fortnight of publication."""
-    if not published:
-        return None
-    for o in merged:
-        if o.type in _ATTACK_FAMILY and o.date.start and _days_before(o.date.start, published) <= 14:
-            return o
-    return None
-
-
-def _days_before(value: str, published: str) -> int:
-    from datetime import date
-
-    try:
-        d = date.fromisoformat(value if len(value) == 10 else (value + "-01")[:10] if len(value) == 7 else value + "-01-01")
-        return (date.fromisoformat(published[:10]) - d).days
-    except ValueError:
-        return 10**6
 
 
 _VAGUE = re.compile(r"(?i)\b(several|dozens|scores|hundreds|thousands|many|a few)\b")
@@ -193,7 +174,7 @@ def _join(a: Event, b: Event) -> None:
         a.date = b.date
     if b.location and (a.location is None or _RANK.get(b.location.precision, 5) < _RANK.get(a.location.precision, 5)):
         a.location = b.location
-    if a.type == "killing" and b.type in _ATTACK_FAMILY and b.type != "killing":
+    if a.type == "killing" and b.type in ATTACK_FAMILY and b.type != "killing":
         a.type, a.subtype = b.type, b.subtype
     for p in b.participants:
         if not any(q.role == p.role and q.entity == p.entity and q.name == p.name for q in a.participants):
@@ -233,7 +214,7 @@ def finalise_events(events: list[Event], entities: list[Entity], text: str, *, p
         staged.extend(_split_respectively(ev, text))
     merged: list[Event] = []
     for ev in staged:
-        main = _main_event(merged, published) if _bare_outcome(ev) else None
+        main = main_event(merged, parse_published(published)) if _bare_outcome(ev) else None
         if main is not None and _compatible(main, _without_counts(ev), by_id, anaphor=True):
             _join(main, ev)  # "84 people had been killed": the story's attack, whatever the tally
             continue
@@ -288,7 +269,7 @@ def _actor_country(ev: Event, by_id: dict[str, Entity], published: str | None) -
         if entry is None or not entry.country:
             continue
         _, kind = entry.at(ev.date.start or published)
-        if kind in _STATE_KINDS:
+        if kind in STATE_KINDS:
             place = load_gazetteer().country(entry.country)
             name = place.name if place else entry.country
             return Location(None, name, entry.country, place.lat if place else None,

@@ -25,7 +25,7 @@ from khabar.nlp.text import fold_ascii, norm_name
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "place_key"]
 
-VERSION = 4
+VERSION = 5
 DESIGNATORS = re.compile(
     r"\s+(province|oblast|region|governorate|state|district|county|prefecture|division|"
     r"territory|krai|kray|republic|wilayat|viloyati|department|municipality)$",
@@ -51,6 +51,7 @@ class Gazetteer:
     places: list[Place] = field(default_factory=list)
     index: dict[str, list[int]] = field(default_factory=dict)
     countries: dict[str, int] = field(default_factory=dict)  # ISO2 -> place index
+    country_names: dict[str, list[str]] = field(default_factory=dict)  # ISO2 -> every English name
     demonyms: dict[str, str] = field(default_factory=dict)  # norm demonym -> ISO2
     admin1: dict[tuple[str, str], int] = field(default_factory=dict)  # (cc, admin1 name) -> idx
 
@@ -123,6 +124,7 @@ def build_gazetteer() -> Gazetteer:
             names,
         )
         g.countries[code] = idx
+        g.country_names[code] = sorted({n for n in names if n})
         for d in more.get("demonyms", []) or []:
             g.demonyms.setdefault(norm_name(d), code)
 

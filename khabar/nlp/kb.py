@@ -19,7 +19,10 @@ from rapidfuzz import fuzz, process
 from khabar.errors import KhabarError
 from khabar.nlp.text import norm_name
 
-__all__ = ["KBEntry", "KnowledgeBase", "load_kb", "KB_DIR"]
+__all__ = ["KBEntry", "KnowledgeBase", "load_kb", "KB_DIR", "STATE_KINDS"]
+
+# kinds of entries that act for a state: their arrests are official, their detainees are in their country
+STATE_KINDS = frozenset({"government", "state_force", "police", "intelligence", "military"})
 
 KB_DIR = Path(__file__).resolve().parent.parent / "kb"
 ACTOR_FILES = ("armed_groups.yaml", "state_actors.yaml", "media.yaml")

@@ -85,30 +85,6 @@ def matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     gaz = load_gazetteer()
     country_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
     for code, idx in gaz.countries.items():
-        names = {gaz.places[idx].name, *gaz_country_names(code)}
+        names = {gaz.places[idx].name, *gaz.country_names.get(code, ())}
         country_matcher.add(code, [_pattern(nlp, n) for n in sorted(names) if len(n) >= 2])
     return kb_matcher, country_matcher
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, set[str]]:
-    import yaml
-
-    from khabar.nlp.kb import KB_DIR
-
-    out: dict[str, set[str]] = {}
-    path = KB_DIR / "countries.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    for code, info in (data or {}).items():
-        out[str(code)] = {info.get("name", "")} | set(info.get("aliases") or [])
-    return out
-
-
-def gaz_country_names(code: str) -> set[str]:
-    import pycountry
-
-    names = set(_country_names().get(code, set()))
-    pc = pycountry.countries.get(alpha_2=code)
-    if pc is not None:
-        names.update({pc.name, getattr(pc, "common_name", pc.name)})
-    return {n for n in names if n}
