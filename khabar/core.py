@@ -68,7 +68,7 @@ def extract(text: str, published: str | None = None, title: str | None = None, u
     spans = [(m.start, m.end, owner[i]) for i, m in enumerate(mentions) if i in owner]
     idx = build_index(doc, spans, entities)
     raw = extract_events(doc, idx, published=pub, entities=entities)
-    events = finalise_events(raw, entities, text, published=published)
+    events = finalise_events(raw, entities, published=published)
     group_nationality(text, events, entities)
     relations = find_relations(text, entities, [(s.start_char, s.end_char) for s in doc.sents])
     report = Report(

@@ -10,6 +10,7 @@ trigger's own clause, then read status and attribution from the words that gover
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.tokens import Doc, Token
@@ -31,7 +32,24 @@ from khabar.nlp.kb import STATE_KINDS
 from khabar.nlp.numbers import CountMention, find_counts
 from khabar.nlp.pipeline import doc_text
 
-__all__ = ["extract_events", "build_index"]
+__all__ = ["extract_events", "build_index", "EventMention"]
+
+
+@dataclass
+class EventMention:
+    """One sentence's mention of an event, with what the merge step still needs to know.
+
+    The ``Event`` is what gets published; the rest is working state that never leaves
+    the extract stage: candidate places, whether the mention is generic or points back
+    ("the attack"), whether it speaks of custody, and the dates a "respectively" list pairs.
+    """
+
+    event: Event
+    places: list[tuple[str, Token]] = field(default_factory=list)
+    generic: bool = False
+    anaphoric: str | None = None  # "near" ("that attack") | "main" ("the attack") | None
+    custody: bool = False
+    all_dates: list[DateValue] = field(default_factory=list)
 
 SAY = {"say", "tell", "report", "state", "announce", "disclose", "confirm", "add", "write", "post",
        "insist", "admit", "acknowledge", "quote", "allege", "assert"}
@@ -229,11 +247,11 @@ def _pick_date(trig: Token, clause: list[Token], dates: list[DateMention], doc: 
     return None
 
 
-def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities: list[Entity]) -> list[Event]:
+def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities: list[Entity]) -> list[EventMention]:
     names = {e.id: e.name for e in entities}
     dates = [d for d in find_dates(doc_text(doc), published)
              if not doc_text(doc)[max(0, d.start - 6):d.start].lower().rstrip().endswith("since")]
-    events: list[Event] = []
+    events: list[EventMention] = []
     doc.user_data["published"] = published
     for sent in doc.sents:
         triggers = find_triggers(sent)
@@ -253,7 +271,7 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
                 kept.append(t)
         other = {t.token.i for t in kept}
         clauses = {t.token.i: {x.i for x in clause_tokens(t.token)} for t in kept}
-        sent_events: list[tuple[Trigger, Event]] = []
+        sent_events: list[tuple[Trigger, EventMention]] = []
         for t in kept:
             args = collect_args(t, idx, other_triggers=other)
             for sub in absorbed.get(t.token.i, []):
@@ -264,18 +282,18 @@ def extract_events(doc: Doc, idx: DocIndex, *, published: date | None, entities:
             clause = clause_tokens(t.token)
             for sub in absorbed.get(t.token.i, []):
                 clause = sorted(set(clause) | set(clause_tokens(sub.token)), key=lambda x: x.i)
-            ev = _make_event(t, args, clause, dates, counts, doc, idx, names, claims.get(t.token.i, []))
-            if ev is not None:
-                sent_events.append((t, ev))
+            sent_events.append((t, _make_event(t, args, clause, dates, counts, doc, idx, names,
+                                               claims.get(t.token.i, []))))
         _sentence_fallback(sent, sent_events, clauses, dates, idx, counts)
         _blamed_in_sentence(sent, sent_events, idx, names)
-        events.extend(ev for _, ev in sent_events)
+        events.extend(m for _, m in sent_events)
         if claims.get(-1):
             _attach_orphan_claim(events, claims[-1], names, sent)
     return events
 
 
-def _blamed_in_sentence(sent, sent_events: list, idx: DocIndex, names: dict[str, str]) -> None:
+def _blamed_in_sentence(sent, sent_events: list[tuple[Trigger, EventMention]], idx: DocIndex,
+                        names: dict[str, str]) -> None:
     """'No group has claimed the abduction, but officials blamed Boko Haram': the blamed group is
     the alleged perpetrator of the attack the same sentence names."""
     for tok in sent:
@@ -285,7 +303,8 @@ def _blamed_in_sentence(sent, sent_events: list, idx: DocIndex, names: dict[str,
             continue
         accused = [e for c in tok.children if c.dep_ == "dobj"
                    for e, _ in entities_in(c, idx, types=("organization", "person"), stop_at=set())]
-        for t, ev in sent_events:
+        for t, m in sent_events:
+            ev = m.event
             if t.type in ATTACK_FAMILY and t.token.i != tok.i and not any(p.role == "actor" for p in ev.participants):
                 for eid in accused:
                     ev.participants.append(Participant("actor", eid, names[eid], Span(tok.idx, tok.idx + len(tok.text), tok.text)))
@@ -293,11 +312,11 @@ def _blamed_in_sentence(sent, sent_events: list, idx: DocIndex, names: dict[str,
                     ev.status = "alleged"
 
 
-def _trailing_counts(sent, events: list[Event]) -> None:
+def _trailing_counts(sent, events: list[EventMention]) -> None:
     """Counts in a sentence with no event of its own: 'More than 220 people were wounded.' right
     after an attack is that attack's; further on, they belong to the story's main attack (the
     first one dated within a fortnight of publication)."""
-    live = [e for e in events if not e.generic and e.type in ATTACK_FAMILY]  # type: ignore[attr-defined]
+    live = [m.event for m in events if not m.generic and m.event.type in ATTACK_FAMILY]
     if not live:
         return
     last = live[-1]
@@ -314,12 +333,13 @@ def _trailing_counts(sent, events: list[Event]) -> None:
             last.injuries = Count(c.min, c.max, c.text, span)
 
 
-def _attach_orphan_claim(events: list[Event], claimants: list[str], names: dict[str, str], sent) -> None:
+def _attach_orphan_claim(events: list[EventMention], claimants: list[str], names: dict[str, str], sent) -> None:
     """'X claimed responsibility.': X claims the story's main attack (the first dated within a
     fortnight of publication), else the latest specific attack reported before it."""
-    main = main_event((e for e in events if not e.generic), sent.doc.user_data.get("published"))  # type: ignore[attr-defined]
-    for ev in [main] if main else list(reversed(events)):
-        if ev.type in ATTACK_FAMILY and not ev.generic:  # type: ignore[attr-defined]
+    live = [m.event for m in events if not m.generic]
+    main = main_event(live, sent.doc.user_data.get("published"))
+    for ev in [main] if main else list(reversed(live)):
+        if ev.type in ATTACK_FAMILY:
             for eid in claimants:
                 for role in ("claimant", "actor"):
                     if not any(p.role == role and p.entity == eid for p in ev.participants):
@@ -330,12 +350,13 @@ def _attach_orphan_claim(events: list[Event], claimants: list[str], names: dict[
             return
 
 
-def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], dates: list[DateMention],
-                       idx: DocIndex, counts: list[CountMention]) -> None:
+def _sentence_fallback(sent, sent_events: list[tuple[Trigger, EventMention]], clauses: dict[int, set[int]],
+                       dates: list[DateMention], idx: DocIndex, counts: list[CountMention]) -> None:
     """Give an event the sentence's date or place when no other event in it could own them."""
-    live = [(t, ev) for t, ev in sent_events if not ev.generic]  # type: ignore[attr-defined]
-    for t, ev in live:
-        if getattr(ev, "anaphoric", None):
+    live = [(t, m) for t, m in sent_events if not m.generic]
+    for t, m in live:
+        ev = m.event
+        if m.anaphoric:
             continue  # "the shooting" refers back: the sentence's other words are not about it
         others = set().union(*[clauses[o.token.i] for o, _ in live if o is not t]) if len(live) > 1 else set()
         if ev.date.start is None and ev.type not in SPEECH_TYPES and t.token.dep_ not in ("acl", "relcl", "amod", "advcl"):
@@ -358,14 +379,14 @@ def _sentence_fallback(sent, sent_events: list, clauses: dict[int, set[int]], da
             if len(free) == 1:
                 c = free[0]
                 setattr(ev, attr, Count(c.min, c.max, c.text, Span(c.start, c.end, c.text)))
-        if not ev.places and ev.type in ATTACK_FAMILY:  # type: ignore[attr-defined]
+        if not m.places and ev.type in ATTACK_FAMILY:
             used = {p.entity for p in ev.participants}
             for x in sent:
                 eid = idx.entity_of(x)
                 if eid and idx.type_of(eid) == "place" and x.i not in others and eid not in used \
-                        and not residence_of(x) and eid not in [e for e, _ in ev.places]:  # type: ignore[attr-defined]
-                    ev.places.append((eid, x))  # type: ignore[attr-defined]
-            ev.places.sort(key=lambda p: (_FEATURE_RANK.get(idx.info[p[0]][2], 7), p[1].i))  # type: ignore[attr-defined]
+                        and not residence_of(x) and eid not in [e for e, _ in m.places]:
+                    m.places.append((eid, x))
+            m.places.sort(key=lambda p: (_FEATURE_RANK.get(idx.info[p[0]][2], 7), p[1].i))
 
 
 def _count_in(clause: list[Token], counts: list[CountMention], outcome: str) -> CountMention | None:
@@ -393,7 +414,7 @@ def _next_weekday(value: str, doc: Doc) -> str:
 
 def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMention],
                 counts: list[CountMention], doc: Doc, idx: DocIndex, names: dict[str, str],
-                claimants: list[str]) -> Event | None:
+                claimants: list[str]) -> EventMention:
     tok = t.token
     participants_ids = {e for e, _ in args.actors + args.targets + args.victims}
     status, sources, claim_subj = _status_and_sources(tok, idx, participants_ids)
@@ -445,21 +466,21 @@ def _make_event(t: Trigger, args: Args, clause: list[Token], dates: list[DateMen
         sub = [tk.left_edge, tk]  # the noun phrase up to its head: "a truck", not "a truck in New York"
         text = doc_text(doc)[sub[0].idx: sub[-1].idx + len(sub[-1].text)]
         ev.participants.append(Participant("instrument", None, text, Span(sub[0].idx, sub[0].idx + len(text), text)))
+    m = EventMention(ev, places=args.places)
     if "respectively" in sent.text:
         lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
-        ev.all_dates = [DateValue(x.value, x.end_value, x.precision if x.value else "unknown", x.text,  # type: ignore[attr-defined]
-                                  Span(x.start, x.end, x.text)) for x in dates if lo <= x.start < hi]
-    ev.places = args.places  # type: ignore[attr-defined]  # consumed by the location step
-    ev.custody = any(x.lemma_.lower() in ("prison", "custody", "jail", "detention") for x in clause)  # type: ignore[attr-defined]
-    ev.generic = _is_generic(t, ev, args)  # type: ignore[attr-defined]
-    if t.type == "recruitment" and not any(idx.info[p.entity][1] in _ARMED_KINDS for p in ev.participants if p.entity):
-        ev.generic = True  # "Microsoft is recruiting engineers"  # type: ignore[attr-defined]
+        m.all_dates = [DateValue(x.value, x.end_value, x.precision if x.value else "unknown", x.text,
+                                 Span(x.start, x.end, x.text)) for x in dates if lo <= x.start < hi]
+    m.custody = any(x.lemma_.lower() in ("prison", "custody", "jail", "detention") for x in clause)
+    m.generic = _is_generic(t, ev, args) or (
+        # "Microsoft is recruiting engineers"
+        t.type == "recruitment" and not any(idx.info[p.entity][1] in _ARMED_KINDS for p in ev.participants if p.entity))
     det = next((c.lower_ for c in tok.children if c.dep_ in ("det", "poss")), None)
     # "that attack" points back to the last one; "the attack" to the story's main one
     own = any(p.entity and p.role in ("target", "victim") for p in ev.participants) or args.places
-    ev.anaphoric = ("near" if det in ("this", "that") else "main" if det in ("the", "its", "their") else None) \
-        if t.pos == "noun" and ev.date.start is None and not (own and det == "the") else None  # type: ignore[attr-defined]
-    return ev
+    if t.pos == "noun" and ev.date.start is None and not (own and det == "the"):
+        m.anaphoric = "near" if det in ("this", "that") else "main" if det in ("the", "its", "their") else None
+    return m
 
 
 _QUANTIFIERS = {"many", "numerous", "several", "multiple", "frequent", "repeated", "some", "various", "such", "any", "more"}
@@ -493,7 +514,7 @@ def _is_generic(t: Trigger, ev: Event, args: Args) -> bool:
                    for c in tok.children)
     if numbered and t.type in ("arrest", "kidnapping"):
         return False  # "Three suspects were detained": a specific detention
-    if not named and not has_date and not has_count and not ev.places:  # type: ignore[attr-defined]
+    if not named and not has_date and not has_count and not args.places:
         return True
     if any(c.dep_ == "aux" and c.lower_ in ("could", "may", "might", "can") for c in tok.children) and not has_date:
         return True  # hypothetical: "militants could attack"

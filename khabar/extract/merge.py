@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from khabar.extract.events import EventMention
 from khabar.extract.story import ATTACK_FAMILY, main_event
 from khabar.model import Entity, Event, Location, Participant
 from khabar.nlp.dates import parse_published
@@ -23,28 +24,24 @@ _PRECISION = {"facility": "point", "neighbourhood": "point", "city": "city", "di
 _STATUS_RANK = {"reported": 0, "claimed": 1, "alleged": 2, "denied": 3, "planned": 4}
 
 
-def _split_respectively(ev: Event, text: str) -> list[Event]:
-    sent = ev.evidence[0]
-    if "respectively" not in sent.text:
-        return [ev]
+def _split_respectively(m: EventMention) -> list[EventMention]:
+    """'A and B were killed in July 2016 and February 2015, respectively': two events."""
+    ev = m.event
     people = [p for p in ev.participants if p.role in ("victim", "target")]
-    dates = getattr(ev, "all_dates", None)
-    if not dates or len(people) < 2 or len(dates) != len(people):
-        return [ev]
+    if "respectively" not in ev.evidence[0].text or len(people) < 2 or len(m.all_dates) != len(people):
+        return [m]
     out = []
-    for person, d in zip(people, dates, strict=True):
+    for person, d in zip(people, m.all_dates, strict=True):
         clone = Event(id="", type=ev.type, subtype=ev.subtype, trigger=ev.trigger, date=d,
                       location=ev.location, status=ev.status, evidence=list(ev.evidence),
                       participants=[p for p in ev.participants if p.role not in ("victim", "target")] + [person],
                       fatalities=None, injuries=None)
-        clone.places = getattr(ev, "places", [])  # type: ignore[attr-defined]
-        clone.generic = False  # type: ignore[attr-defined]
-        out.append(clone)
+        out.append(EventMention(clone, m.places, custody=m.custody))
     return out
 
 
-def _location(ev: Event, entities: dict[str, Entity]) -> Location | None:
-    for eid, _tok in getattr(ev, "places", []):
+def _location(m: EventMention, entities: dict[str, Entity]) -> Location | None:
+    for eid, _tok in m.places:
         e = entities[eid]
         g = e.geo
         if g is None:
@@ -127,20 +124,23 @@ def _compatible(a: Event, b: Event, entities: dict[str, Entity], *, anaphor: boo
 _SPECIFIC = {"killing": 1, "attack": 2, "bombing": 3, "military_operation": 3, "kidnapping": 3, "armed_clash": 2}
 
 
-def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity], published: str | None) -> Event | None:
+def _antecedent(m: EventMention, merged: list[EventMention], by_id: dict[str, Entity],
+                published: str | None) -> EventMention | None:
     """'that attack': the latest earlier attack that fits; 'the attack': the story's main one,
     i.e. the first attack dated within a fortnight of publication, else the latest that fits."""
+    ev = m.event
     if ev.type not in ATTACK_FAMILY:
         return None
-    earlier = [o for o in merged if o.type in ATTACK_FAMILY and o.trigger.start < ev.trigger.start]
+    earlier = [o for o in merged if o.event.type in ATTACK_FAMILY and o.event.trigger.start < ev.trigger.start]
 
-    def fits(other: Event) -> bool:
+    def fits(candidate: EventMention) -> bool:
+        other = candidate.event
         probe = Event(id="", type=other.type, trigger=ev.trigger, date=ev.date, location=ev.location,
                       participants=ev.participants, fatalities=ev.fatalities, injuries=ev.injuries)
         return _compatible(other, probe, by_id, anaphor=True)
 
-    if getattr(ev, "anaphoric", None) == "main":
-        main = main_event(earlier, parse_published(published))
+    if m.anaphoric == "main":
+        main = _main_mention(earlier, published)
         if main is not None and fits(main):
             return main
     for other in reversed(earlier):
@@ -151,6 +151,11 @@ def _antecedent(ev: Event, merged: list[Event], by_id: dict[str, Entity], publis
 def _bare_outcome(ev: Event) -> bool:
     return ev.type == "killing" and not ev.date.start and not any(
         p.role in ("actor", "claimant", "victim") and p.entity for p in ev.participants)
+
+
+def _main_mention(mentions: list[EventMention], published: str | None) -> EventMention | None:
+    main = main_event((x.event for x in mentions), parse_published(published))
+    return next((x for x in mentions if x.event is main), None)
 
 
 def _without_counts(ev: Event) -> Event:
@@ -189,7 +194,6 @@ def _join(a: Event, b: Event) -> None:
         if s not in a.evidence:
             a.evidence.append(s)
     a.subtype = a.subtype or b.subtype
-    a.custody = getattr(a, "custody", False) or getattr(b, "custody", False)  # type: ignore[attr-defined]
 
 
 def _confidence(ev: Event) -> float:
@@ -203,45 +207,54 @@ def _confidence(ev: Event) -> float:
     return min(0.95, 0.4 + 0.1 * filled + 0.05 * (len(ev.evidence) - 1))
 
 
-def finalise_events(events: list[Event], entities: list[Entity], text: str, *, published: str | None) -> list[Event]:
+def _absorb(into: EventMention, m: EventMention) -> None:
+    _join(into.event, m.event)
+    into.custody = into.custody or m.custody
+
+
+def finalise_events(mentions: list[EventMention], entities: list[Entity], *, published: str | None) -> list[Event]:
+    """Event mentions of one article -> its events: located, split, joined, numbered."""
     by_id = {e.id: e for e in entities}
-    staged: list[Event] = []
-    for ev in events:
-        if getattr(ev, "generic", False):
+    staged: list[EventMention] = []
+    for m in mentions:
+        if m.generic:
             continue
         # what a speaker says is not where they say it: statements get no place from their content
-        ev.location = None if ev.type in ("statement", "accusation", "threat") else _location(ev, by_id)
-        staged.extend(_split_respectively(ev, text))
-    merged: list[Event] = []
-    for ev in staged:
-        main = main_event(merged, parse_published(published)) if _bare_outcome(ev) else None
-        if main is not None and _compatible(main, _without_counts(ev), by_id, anaphor=True):
-            _join(main, ev)  # "84 people had been killed": the story's attack, whatever the tally
+        speech = m.event.type in ("statement", "accusation", "threat")
+        m.event.location = None if speech else _location(m, by_id)
+        staged.extend(_split_respectively(m))
+    merged: list[EventMention] = []
+    for m in staged:
+        ev = m.event
+        main = _main_mention(merged, published) if _bare_outcome(ev) else None
+        if main is not None and _compatible(main.event, _without_counts(ev), by_id, anaphor=True):
+            _absorb(main, m)  # "84 people had been killed": the story's attack, whatever the tally
             continue
         for other in merged:
-            if _compatible(other, ev, by_id):
-                _join(other, ev)
+            if _compatible(other.event, ev, by_id):
+                _absorb(other, m)
                 break
         else:
-            antecedent = _antecedent(ev, merged, by_id, published) if getattr(ev, "anaphoric", None) else None
+            antecedent = _antecedent(m, merged, by_id, published) if m.anaphoric else None
             if antecedent is not None:
-                if _SPECIFIC.get(ev.type, 0) > _SPECIFIC.get(antecedent.type, 0):
-                    antecedent.type, antecedent.subtype = ev.type, ev.subtype or antecedent.subtype
-                _join(antecedent, ev)
+                target = antecedent.event
+                if _SPECIFIC.get(ev.type, 0) > _SPECIFIC.get(target.type, 0):
+                    target.type, target.subtype = ev.type, ev.subtype or target.subtype
+                _absorb(antecedent, m)
             else:
-                merged.append(ev)
-    for ev in merged:
-        if ev.location is None and ev.type == "arrest" and getattr(ev, "custody", False):
+                merged.append(m)
+    events = []
+    for m in merged:
+        ev = m.event
+        if ev.location is None and ev.type == "arrest" and m.custody:
             ev.location = _actor_country(ev, by_id, published)
         ev.participants = _dedupe(ev.participants)
         ev.confidence = _confidence(ev)
-    merged.sort(key=lambda e: e.trigger.start)
-    for i, ev in enumerate(merged, 1):
+        events.append(ev)
+    events.sort(key=lambda e: e.trigger.start)
+    for i, ev in enumerate(events, 1):
         ev.id = f"v{i}"
-        for attr in ("places", "generic", "all_dates", "custody", "anaphoric"):
-            if hasattr(ev, attr):
-                delattr(ev, attr)
-    return merged
+    return events
 
 
 def _dedupe(parts: list[Participant]) -> list[Participant]:
