@@ -20,13 +20,10 @@ _SUBJ = ("nsubj", "csubj")
 _PASS_SUBJ = ("nsubjpass", "csubjpass")
 _OBJ = ("dobj", "obj", "attr", "oprd")
 _TARGET_PREPS = ("on", "against", "at", "upon", "targeting")
-_PLACE_PREPS = ("in", "at", "near", "outside", "inside", "across", "around", "from", "on", "within", "into")
 _VICTIM_TYPES = ("killing", "kidnapping")
 _PATIENT_TYPES = ("arrest", "recruitment", "kidnapping", "accusation", "killing")
 _FEATURE_RANK = {"facility": 0, "neighbourhood": 1, "city": 2, "district": 3, "province": 4, "region": 5,
                  "country": 6, None: 7}
-_ANAPHORS = {"he": "person", "she": "person", "him": "person", "her": "person", "his": "person",
-             "it": "organization", "its": "organization", "they": "plural", "them": "plural"}
 _PEOPLE_NOUNS = {"official", "officials", "minister", "nationals", "national", "citizen", "citizens", "man", "men",
                  "woman", "women", "people", "troops", "soldier", "soldiers", "forces", "diplomat", "diplomats",
                  "authorities", "government", "leader", "leaders", "president", "spokesman", "media", "embassy"}
