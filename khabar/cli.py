@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
+
+from rich.text import Text
 
 from khabar.errors import KhabarError
 
@@ -94,6 +97,191 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the store ------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace):
+    from khabar.store import Store
+
+    return Store.open(args.db)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from khabar.batch import ingest
+    from khabar.export.views import summary_table
+
+    store = _open(args)
+    console = _console()
+    columns = (SpinnerColumn(), TextColumn("[bold]ingest"), BarColumn(bar_width=None),
+               TextColumn("{task.fields[line]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=args.quiet) as bar:
+        task = bar.add_task("ingest", total=None, line="reading…")
+        t0 = time.perf_counter()
+
+        def tick(s) -> None:
+            done = s.new + s.unchanged + s.failed
+            rate = s.new / max(1e-9, time.perf_counter() - t0)
+            bar.update(task, completed=done, line=f"{done} docs ({s.new} new, {s.unchanged} unchanged, "
+                                                 f"{s.failed} failed) · {rate:.1f} new docs/s")
+
+        summary = ingest(args.inputs, store, workers=args.workers, published_default=args.published_default,
+                         embeddings=not args.no_embeddings, on_progress=tick,
+                         command="ingest " + " ".join(args.inputs))
+    if args.format == "json":
+        json.dump(summary.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        console.print(summary_table(summary.to_dict()))
+        for f in summary.failures[:20]:
+            console.print(Text(f"  failed: {f['origin']}: {f['message']}"), style="red")
+    return 1 if summary.failed and not (summary.new or summary.unchanged) else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    status = _open(args).status(latest_errors=args.errors)
+    if args.format == "json":
+        json.dump(status, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from khabar.export.views import status_table
+
+        _console().print(status_table(status))
+    return 0
+
+
+def _filters(args: argparse.Namespace) -> dict:
+    return {"type": args.type, "country": args.country, "actor": args.actor, "since": args.since,
+            "until": args.until, "text_query": args.text, "status": args.status}
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from khabar.store import count_events, list_events
+
+    store = _open(args)
+    with store.read() as conn:
+        events = list_events(conn, limit=args.limit, **_filters(args))
+        total = count_events(conn, **_filters(args))
+    if args.format == "json":
+        json.dump(events, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        from khabar.export.views import events_csv
+
+        sys.stdout.write(events_csv(events))
+    else:
+        from khabar.export.views import events_table
+
+        _console().print(events_table(events, total=total))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from khabar.store import get_event
+
+    with _open(args).read() as conn:
+        event = get_event(conn, args.event_id)
+    if args.format == "json":
+        json.dump(event, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from khabar.export.views import event_view
+
+        _console().print(event_view(event))
+    return 0
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    from khabar.store import get_entity
+
+    with _open(args).read() as conn:
+        info = get_entity(conn, args.name)
+    if args.format == "json":
+        json.dump(info, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from khabar.export.views import entity_view
+
+        _console().print(entity_view(info))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from khabar.export.formats import write_export
+    from khabar.store import list_events
+    from khabar.store.query import entities_by_id, relations_among
+
+    with _open(args).read() as conn:
+        events = list_events(conn, **_filters(args))
+        ids = {p["entity"] for e in events for p in e.get("participants", []) if p.get("entity")}
+        ids |= {(e.get("location") or {}).get("entity") for e in events} - {None}
+        entities = entities_by_id(conn, ids)
+        relations = relations_among(conn, set(entities))
+    n = write_export(args.format, events, entities, Path(args.out), relations=relations)
+    print(f"wrote {n} {args.format} records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _store_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="SQLite path or postgresql:// URL (default: $KHABAR_DB or ./khabar.db)")
+
+
+def _filter_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--type", help="event type or subtype (bombing, arrest, suicide_bombing, ...)")
+    p.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. PK")
+    p.add_argument("--actor", help="a name or alias of an actor or target")
+    p.add_argument("--since", help="YYYY-MM-DD: events that may lie on or after this day")
+    p.add_argument("--until", help="YYYY-MM-DD: events that may lie on or before this day")
+    p.add_argument("--text", help="full-text search over the source articles")
+    p.add_argument("--status", choices=("reported", "claimed", "alleged", "denied", "planned"))
+
+
+def add_store_commands(sub) -> None:
+    p = sub.add_parser("ingest", help="ingest files, folders, URLs or feeds into the store")
+    p.add_argument("inputs", nargs="+", help=".txt .html .jsonl .json .csv files, folders, http(s) URLs, feeds, -")
+    _store_args(p)
+    p.add_argument("--published-default", help="publication date for inputs that give none (YYYY-MM-DD)")
+    p.add_argument("--workers", type=int, default=1, help="extraction processes (models load once per worker)")
+    p.add_argument("--no-embeddings", action="store_true", help="resolve events without sentence embeddings")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("status", help="counts and the latest errors of the store")
+    _store_args(p)
+    p.add_argument("--errors", type=int, default=10, help="how many latest errors to show")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("events", help="list canonical events")
+    _store_args(p)
+    _filter_args(p)
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("show", help="one canonical event with every source and its evidence")
+    p.add_argument("event_id")
+    _store_args(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("entity", help="an entity: aliases, kind, affiliations, events")
+    p.add_argument("name")
+    _store_args(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_entity)
+
+    p = sub.add_parser("export", help="export canonical events (acled, gtd, plover, jsonl, geojson, graphml, parquet)")
+    p.add_argument("--format", required=True,
+                   choices=("acled", "gtd", "plover", "jsonl", "geojson", "graphml", "parquet"))
+    p.add_argument("--out", required=True, help="output file (a folder for parquet)")
+    _store_args(p)
+    _filter_args(p)
+    p.set_defaults(func=cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="khabar", description="Sourced, structured event data from news.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="run the bundled demo corpus end to end")
     p.add_argument("corpus", nargs="?", default="corpus")
     p.set_defaults(func=cmd_demo)
+    add_store_commands(sub)
     return parser
 
 

@@ -237,9 +237,11 @@ class Document:
     language: str = "en"
     source: str | None = None
     url: str | None = None
+    author: str | None = None
+    origin: str | None = None  # where it came from: a path, a URL, "file.jsonl:17"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "published": self.published,
@@ -247,6 +249,9 @@ class Document:
             "source": self.source,
             "url": self.url,
         }
+        if self.author:
+            d["author"] = self.author
+        return d
 
 
 @dataclass

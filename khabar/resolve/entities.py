@@ -1,0 +1,116 @@
+"""One entity across articles: the same group, person or place gets one store id.
+
+In order of trust: a knowledge-base id (every article's 'IS-K' and 'ISIS-K' are one KB
+entry), a gazetteer id for places, then a name already known as an alias of an entity of
+the same type (and country, when both have one). A lone first or last name ('Ahmed') is
+too ambiguous to merge across articles, so it stays with its own document. Every alias and
+mention is kept, so nothing said about an entity is lost when ids merge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import Connection, select
+
+from khabar.model import Entity
+from khabar.nlp.kb import load_kb
+from khabar.nlp.text import norm_name
+from khabar.store.db import now
+from khabar.store.schema import aliases, entities
+
+__all__ = ["entity_key", "resolve_entity", "entity_country"]
+
+
+def _hash_id(prefix: str, key: str) -> str:
+    return prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[:15]
+
+
+def entity_country(ent: Entity) -> str | None:
+    if ent.geo is not None and ent.geo.country:
+        return ent.geo.country
+    if ent.kb_id:
+        entry = load_kb().get(ent.kb_id)
+        if entry is not None and getattr(entry, "country", None):
+            return entry.country
+    nationality = ent.attributes.get("nationality") if ent.attributes else None
+    return nationality if isinstance(nationality, str) and len(nationality) == 2 else None
+
+
+def entity_key(ent: Entity, *, document: str) -> str | None:
+    """The identity key when one is certain without looking at the store."""
+    if ent.kb_id:
+        return f"kb:{ent.kb_id}"
+    if ent.type == "place" and ent.geo is not None and ent.geo.gazetteer_id:
+        return f"geo:{ent.geo.gazetteer_id}"
+    name = norm_name(ent.name)
+    if ent.type == "person" and len(name.split()) < 2:
+        return f"name:person:{document}:{name}"
+    return None
+
+
+def _mergeable_norms(ent: Entity) -> list[str]:
+    norms = {norm_name(n) for n in ent.names() if n}
+    if ent.type == "person":
+        norms = {n for n in norms if len(n.split()) >= 2}
+    return sorted(n for n in norms if len(n) >= 2)
+
+
+def _by_alias(conn: Connection, ent: Entity, country: str | None) -> str | None:
+    norms = _mergeable_norms(ent)
+    if not norms:
+        return None
+    rows = conn.execute(
+        select(entities.c.id, entities.c.country, entities.c.kb_id)
+        .join(aliases, aliases.c.entity_id == entities.c.id)
+        .where(aliases.c.norm.in_(norms), entities.c.type == ent.type)
+        .order_by(entities.c.created_at, entities.c.id)
+    ).all()
+    best = None
+    for eid, their_country, _kb in rows:
+        if country and their_country and country != their_country:
+            continue
+        if best is None or (country and their_country == country):
+            best = eid
+            if country and their_country == country:
+                break
+    return best
+
+
+def _add_aliases(conn: Connection, entity_id: str, names: list[str]) -> None:
+    known = set(conn.execute(select(aliases.c.norm).where(aliases.c.entity_id == entity_id)).scalars())
+    rows = []
+    for name in names:
+        norm = norm_name(name)[:400]
+        if norm and norm not in known:
+            known.add(norm)
+            rows.append({"entity_id": entity_id, "norm": norm, "alias": name})
+    if rows:
+        conn.execute(aliases.insert(), rows)
+
+
+def resolve_entity(conn: Connection, ent: Entity, *, document: str) -> tuple[str, bool]:
+    """The store id for ``ent`` (created when new); returns ``(id, created)``."""
+    country = entity_country(ent)
+    key = entity_key(ent, document=document)
+    if key is None:
+        found = _by_alias(conn, ent, country)
+        if found is not None:
+            _add_aliases(conn, found, ent.names())
+            return found, False
+        key = f"name:{ent.type}:{norm_name(ent.name)}:{country or ''}"
+    eid = _hash_id("e", key)
+    exists = conn.execute(select(entities.c.id).where(entities.c.id == eid)).first()
+    if exists is None:
+        geo = ent.geo
+        conn.execute(entities.insert().values(
+            id=eid, type=ent.type, name=ent.name, kind=ent.kind, kb_id=ent.kb_id, qid=ent.qid,
+            country=country, admin1=geo.admin1 if geo else None, feature=geo.feature if geo else None,
+            gazetteer_id=geo.gazetteer_id if geo else None, lat=geo.lat if geo else None,
+            lon=geo.lon if geo else None,
+            attributes=json.dumps({k: v for k, v in (ent.attributes or {}).items() if k != "residence"},
+                                  ensure_ascii=False, sort_keys=True),
+            created_at=now()))
+    _add_aliases(conn, eid, ent.names())
+    return eid, exists is None

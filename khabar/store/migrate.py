@@ -1,0 +1,68 @@
+"""Schema migrations: ordered, recorded steps (as in sqlite-utils and Django).
+
+Each step has a number and a name; ``schema_migrations`` records which ran. Opening a store
+runs the missing steps in order inside one transaction each, so a store is always at a
+known version. A store newer than this code refuses to open (E502) instead of guessing.
+Add a step at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, select, text
+
+from khabar.errors import KhabarError
+from khabar.store.schema import metadata, schema_migrations
+
+__all__ = ["MIGRATIONS", "migrate", "current_version"]
+
+
+def _create_tables(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+def _full_text(conn: Connection) -> None:
+    """FTS5 over document text and entity names (SQLite); GIN indexes on PostgreSQL."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5("
+                          "doc_id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 2')"))
+        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS entities_fts USING fts5("
+                          "entity_id UNINDEXED, names, tokenize='unicode61 remove_diacritics 2')"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_documents_fts ON documents USING GIN "
+                          "(to_tsvector('simple', coalesce(title, '') || ' ' || text))"))
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_aliases_fts ON aliases USING GIN "
+                          "(to_tsvector('simple', alias))"))
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "create tables", _create_tables),
+    (2, "full-text search", _full_text),
+]
+
+
+def current_version(conn: Connection) -> int:
+    schema_migrations.create(conn, checkfirst=True)
+    found = conn.execute(select(schema_migrations.c.version)).scalars().all()
+    return max(found, default=0)
+
+
+def migrate(engine: Engine) -> list[int]:
+    """Run the missing steps; return the versions applied now."""
+    with engine.begin() as conn:
+        version = current_version(conn)
+    known = MIGRATIONS[-1][0]
+    if version > known:
+        raise KhabarError.make("E502", found=version, known=known)
+    applied = []
+    for number, name, step in MIGRATIONS:
+        if number <= version:
+            continue
+        with engine.begin() as conn:
+            step(conn)
+            conn.execute(schema_migrations.insert().values(
+                version=number, name=name, applied_at=datetime.now(UTC).isoformat(timespec="seconds")))
+        applied.append(number)
+    return applied

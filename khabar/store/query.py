@@ -1,0 +1,189 @@
+"""Reading the store: canonical events, entities and their evidence, as plain dicts.
+
+Every function returns JSON-ready dicts in the contract's event shape plus ``sources``, so
+the CLI, the exports and the web UI all show the same thing. Filters are SQL on indexed
+columns; full-text search is FTS5 on SQLite and ``to_tsvector`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select, text
+
+from khabar.errors import KhabarError
+from khabar.nlp.text import norm_name
+from khabar.store.schema import (
+    aliases,
+    canonical_events,
+    documents,
+    entities,
+    events,
+    evidence,
+    mentions,
+    participants,
+    relations,
+    sources,
+)
+
+__all__ = ["list_events", "count_events", "get_event", "get_entity", "find_entities", "entities_by_id",
+           "relations_among"]
+
+
+def find_entities(conn: Connection, name: str) -> list[str]:
+    """Entity ids whose name or alias matches ``name`` (exact normalised form first, then prefix)."""
+    norm = norm_name(name)
+    exact = list(conn.execute(select(aliases.c.entity_id).where(aliases.c.norm == norm).distinct()).scalars())
+    if exact:
+        return exact
+    like = norm.replace("%", r"\%").replace("_", r"\_") + "%"
+    return list(conn.execute(select(aliases.c.entity_id).where(aliases.c.norm.like(like, escape="\\"))
+                             .distinct().limit(50)).scalars())
+
+
+def _text_docs(conn: Connection, query: str) -> Any:
+    if conn.dialect.name == "sqlite":
+        terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
+        return text("SELECT doc_id FROM documents_fts WHERE documents_fts MATCH :q").bindparams(q=terms)
+    return (select(documents.c.id).where(
+        func.to_tsvector("simple", func.coalesce(documents.c.title, "") + " " + documents.c.text)
+        .op("@@")(func.plainto_tsquery("simple", query))))
+
+
+def _filtered(conn: Connection, *, type: str | None = None, country: str | None = None,
+              actor: str | None = None, since: str | None = None, until: str | None = None,
+              text_query: str | None = None, status: str | None = None) -> Any:
+    c = canonical_events.c
+    q = select(canonical_events)
+    if type:
+        q = q.where(or_(c.type == type, c.subtype == type))
+    if country:
+        q = q.where(c.country == country.upper())
+    if status:
+        q = q.where(c.status == status)
+    if since:
+        q = q.where(or_(c.date_hi >= since, c.date_start >= since))
+    if until:
+        q = q.where(or_(c.date_lo <= until, c.date_start <= until))
+    if actor:
+        ids = find_entities(conn, actor)
+        members = select(events.c.canonical_id).join(participants, participants.c.event_id == events.c.id) \
+            .where(participants.c.entity_id.in_(ids))
+        q = q.where(c.id.in_(members))
+    if text_query:
+        docs = _text_docs(conn, text_query)
+        if conn.dialect.name == "sqlite":
+            doc_ids = list(conn.execute(docs).scalars())
+            q = q.where(c.id.in_(select(events.c.canonical_id).where(events.c.document_id.in_(doc_ids))))
+        else:
+            q = q.where(c.id.in_(select(events.c.canonical_id).where(events.c.document_id.in_(docs))))
+    return q
+
+
+def count_events(conn: Connection, **filters: Any) -> int:
+    q = _filtered(conn, **filters)
+    return conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+
+
+def list_events(conn: Connection, *, limit: int | None = None, offset: int = 0, **filters: Any) -> list[dict]:
+    """Canonical events, newest first, each in the contract's event shape plus ``sources``."""
+    c = canonical_events.c
+    q = _filtered(conn, **filters).order_by(c.date_lo.desc().nullslast(), c.id).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    return [_canonical(r) for r in conn.execute(q).mappings()]
+
+
+def _canonical(row: Any) -> dict[str, Any]:
+    data = json.loads(row["data"])
+    data["id"] = row["id"]
+    return data
+
+
+def get_event(conn: Connection, event_id: str) -> dict[str, Any]:
+    """One canonical event (by its id or any member report's id) with every source's evidence."""
+    row = conn.execute(select(canonical_events).where(canonical_events.c.id == event_id)).mappings().first()
+    if row is None:
+        cid = conn.execute(select(events.c.canonical_id).where(events.c.id == event_id)).scalar()
+        if cid is not None:
+            row = conn.execute(select(canonical_events).where(canonical_events.c.id == cid)).mappings().first()
+    if row is None:
+        raise KhabarError.make("E503", id=event_id)
+    data = _canonical(row)
+    for src in data.get("sources", []):
+        src["sentences"] = [dict(r) for r in conn.execute(
+            select(evidence.c.start, evidence.c.end, evidence.c.text)
+            .where(evidence.c.event_id == src["event"]).order_by(evidence.c.start)).mappings()]
+    return data
+
+
+def entities_by_id(conn: Connection, ids: set[str] | list[str]) -> dict[str, dict[str, Any]]:
+    ids = sorted({i for i in ids if i})
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in conn.execute(select(entities).where(entities.c.id.in_(chunk))).mappings():
+            out[r["id"]] = {"id": r["id"], "type": r["type"], "name": r["name"], "kind": r["kind"],
+                            "country": r["country"], "kb_id": r["kb_id"], "qid": r["qid"],
+                            "lat": r["lat"], "lon": r["lon"], "admin1": r["admin1"], "aliases": []}
+        for eid, alias in conn.execute(select(aliases.c.entity_id, aliases.c.alias)
+                                       .where(aliases.c.entity_id.in_(chunk))):
+            if alias != out[eid]["name"]:
+                out[eid]["aliases"].append(alias)
+    return out
+
+
+def relations_among(conn: Connection, ids: set[str]) -> list[dict[str, Any]]:
+    ids = sorted(ids)
+    rows = conn.execute(select(relations).where(relations.c.source_id.in_(ids),
+                                                relations.c.target_id.in_(ids))).mappings()
+    return [{"type": r["type"], "from": r["source_id"], "to": r["target_id"], "basis": r["basis"]} for r in rows]
+
+
+def get_entity(conn: Connection, name: str, *, max_events: int = 200) -> dict[str, Any]:
+    """An entity by id, name or alias: aliases, kind, affiliations, events, mention count."""
+    row = conn.execute(select(entities).where(entities.c.id == name)).mappings().first()
+    if row is None:
+        ids = find_entities(conn, name)
+        if not ids:
+            raise KhabarError.make("E504", name=name)
+        counts = dict(conn.execute(select(mentions.c.entity_id, func.count()).where(mentions.c.entity_id.in_(ids))
+                                   .group_by(mentions.c.entity_id)).all())
+        best = max(ids, key=lambda i: (counts.get(i, 0), i))
+        row = conn.execute(select(entities).where(entities.c.id == best)).mappings().one()
+    eid = row["id"]
+    info = entities_by_id(conn, [eid])[eid]
+    info["attributes"] = json.loads(row["attributes"] or "{}")
+    info["mentions"] = conn.execute(select(func.count()).where(mentions.c.entity_id == eid)).scalar_one()
+    info["documents"] = conn.execute(select(func.count(mentions.c.document_id.distinct()))
+                                     .where(mentions.c.entity_id == eid)).scalar_one()
+    rels = []
+    for r in conn.execute(select(relations).where(or_(relations.c.source_id == eid,
+                                                      relations.c.target_id == eid))).mappings():
+        other = r["target_id"] if r["source_id"] == eid else r["source_id"]
+        rels.append({"type": r["type"], "direction": "out" if r["source_id"] == eid else "in",
+                     "entity": other, "basis": r["basis"]})
+    names = entities_by_id(conn, {x["entity"] for x in rels})
+    for x in rels:
+        x["name"] = names.get(x["entity"], {}).get("name")
+    info["relations"] = rels
+    q = (select(canonical_events.c.id, canonical_events.c.type, canonical_events.c.date_start,
+                canonical_events.c.location_name, canonical_events.c.fatalities_min,
+                canonical_events.c.n_sources, participants.c.role)
+         .join(events, events.c.canonical_id == canonical_events.c.id)
+         .join(participants, participants.c.event_id == events.c.id)
+         .where(participants.c.entity_id == eid)
+         .order_by(canonical_events.c.date_lo.desc().nullslast()).limit(max_events * 4))
+    seen: dict[str, dict[str, Any]] = {}
+    for r in conn.execute(q).mappings():
+        item = seen.setdefault(r["id"], {"id": r["id"], "type": r["type"], "date": r["date_start"],
+                                         "location": r["location_name"], "fatalities_min": r["fatalities_min"],
+                                         "sources": r["n_sources"], "roles": []})
+        if r["role"] not in item["roles"]:
+            item["roles"].append(r["role"])
+    info["events"] = list(seen.values())[:max_events]
+    src = select(sources.c.name).join(documents, documents.c.source_id == sources.c.id) \
+        .join(mentions, mentions.c.document_id == documents.c.id).where(mentions.c.entity_id == eid).distinct()
+    info["reported_by"] = sorted(conn.execute(src).scalars())
+    return info
