@@ -45,17 +45,21 @@ class Errors:
 class KhabarError(Exception):
     """An expected failure with a code: shown to users as a single line."""
 
-    def __init__(self, code: str, message: str, *, path: str | None = None) -> None:
+    def __init__(self, code: str, message: str, *, path: str | None = None,
+                 path_in_message: bool = False) -> None:
         self.code = code
         self.message = message
         self.path = path
+        self.path_in_message = path_in_message
         super().__init__(self.line())
 
     @classmethod
     def make(cls, code: str, *, path: str | None = None, **values: object) -> KhabarError:
         template = getattr(Errors, code)
+        if "{path}" in template:  # the message names the path itself: don't repeat it
+            return cls(code, template.format(path=path, **values), path=path, path_in_message=True)
         return cls(code, template.format(**values), path=path)
 
     def line(self) -> str:
-        where = f" ({self.path})" if self.path else ""
+        where = f" ({self.path})" if self.path and not self.path_in_message else ""
         return f"{self.code}: {self.message}{where}"

@@ -1,7 +1,9 @@
-"""Resolve across articles: one entity per real-world actor, one canonical event per incident."""
+"""Resolve across articles: one entity per real-world actor, one canonical event per incident.
 
-from khabar.resolve.canonical import attach_events, rebuild_canonical
-from khabar.resolve.entities import resolve_entity
+``events`` (pairwise evidence, reconciliation) and ``mentions`` (textual clustering) are
+pure; ``entities`` and ``canonical`` apply them to the store as articles arrive.
+"""
+
 from khabar.resolve.events import EventRef, reconcile, score
 
-__all__ = ["attach_events", "rebuild_canonical", "resolve_entity", "EventRef", "reconcile", "score"]
+__all__ = ["EventRef", "reconcile", "score"]

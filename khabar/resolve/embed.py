@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["MODEL_NAME", "available", "encode", "to_bytes", "from_bytes", "DIM"]
+__all__ = ["MODEL_NAME", "available", "encode", "encode_spans", "to_bytes", "from_bytes", "DIM"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -56,3 +56,33 @@ def to_bytes(vec: np.ndarray | None) -> bytes | None:
 
 def from_bytes(blob: bytes | None) -> np.ndarray | None:
     return None if not blob else np.frombuffer(blob, dtype=np.float32)
+
+
+def encode_spans(texts: list[str], spans: list[tuple[int, int]], *, batch_size: int = 32) -> np.ndarray:
+    """Contextual vectors of character spans (an event trigger in its sentence).
+
+    The mean of the encoder's last-layer word-piece vectors that overlap the span: unlike a
+    sentence vector, two different events in one sentence ('arrested after the shooting')
+    get different vectors. Unit length; zeros when the model is missing.
+    """
+    model = _model()
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    if model is None or not texts:
+        return out
+    import torch
+
+    tokenizer, encoder = model.tokenizer, model[0].auto_model
+    for lo in range(0, len(texts), batch_size):
+        batch = texts[lo:lo + batch_size]
+        enc = tokenizer(batch, return_offsets_mapping=True, truncation=True, max_length=256,
+                        padding=True, return_tensors="pt")
+        offsets = enc.pop("offset_mapping").numpy()
+        with torch.no_grad():
+            hidden = encoder(**enc).last_hidden_state.numpy()
+        for i, (start, end) in enumerate(spans[lo:lo + batch_size]):
+            rows = [j for j, (a, b) in enumerate(offsets[i]) if b > a and a < end and b > start]
+            if not rows:
+                continue
+            vec = hidden[i, rows].mean(axis=0)
+            out[lo + i] = vec / (np.linalg.norm(vec) or 1.0)
+    return out

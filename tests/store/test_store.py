@@ -1,0 +1,113 @@
+"""The store on both backends: migrations, idempotent ingest, errors, full text, queries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select, text
+
+from khabar.batch import ingest
+from khabar.errors import KhabarError
+from khabar.model import Document
+from khabar.store import Store, count_events, get_entity, get_event, list_events
+from khabar.store.migrate import MIGRATIONS
+from khabar.store.schema import documents, errors, schema_migrations
+from tests.conftest import CORPUS, DATA
+
+ARTICLES = ["kerman-bombing-claim", "peshawar-mosque-bombing", "tajik-mass-arrests"]
+
+
+def _docs() -> list[Document]:
+    out = []
+    for name in ARTICLES:
+        gold = json.loads((CORPUS / f"{name}.gold.json").read_text())
+        out.append(Document(id="", text=(CORPUS / gold["document"]["path"]).read_text(),
+                            title=name.replace("-", " "), published=gold["document"]["published"],
+                            url=f"https://example.org/{name}", source="Example Wire", origin=name))
+    return out
+
+
+def test_migrations_are_recorded_once(store: Store):
+    with store.read() as conn:
+        versions = conn.execute(select(schema_migrations.c.version)).scalars().all()
+    assert sorted(versions) == [m[0] for m in MIGRATIONS]
+    from khabar.store.migrate import migrate
+
+    assert migrate(store.engine) == []  # reopening applies nothing
+
+
+def test_newer_schema_is_refused(tmp_path):
+    s = Store.open(str(tmp_path / "k.db"))
+    with s.begin() as conn:
+        conn.execute(schema_migrations.insert().values(version=999, name="future", applied_at="x"))
+    s.close()
+    with pytest.raises(KhabarError) as err:
+        Store.open(str(tmp_path / "k.db"))
+    assert err.value.code == "E502"
+
+
+def test_unopenable_database_is_one_error(tmp_path):
+    with pytest.raises(KhabarError) as err:
+        Store.open("postgresql://nobody:secret@127.0.0.1:1/none")
+    assert err.value.code == "E501" and "secret" not in err.value.line()
+
+
+def test_ingest_is_idempotent_and_queryable(store: Store, cached_analysis):
+    first = ingest(_docs(), store, embeddings=False)
+    assert (first.new, first.unchanged, first.failed) == (3, 0, 0)
+    counts = store.status()["counts"]
+    again = ingest(_docs(), store, embeddings=False)
+    assert (again.new, again.unchanged, again.failed) == (0, 3, 0)
+    assert store.status()["counts"] == counts  # nothing changed
+    assert counts["documents"] == 3 and counts["events"] >= 10
+    with store.read() as conn:
+        bombings = list_events(conn, type="bombing")
+        assert bombings and all(e["type"] == "bombing" or e.get("subtype") == "bombing" for e in bombings)
+        iran = list_events(conn, country="IR")
+        assert iran and all((e.get("location") or {}).get("country") == "IR" for e in iran)
+        assert count_events(conn, country="IR") == len(iran)
+        arrests_tj = list_events(conn, type="arrest", since="2024-03-01", until="2024-03-31")
+        assert arrests_tj
+        by_text = list_events(conn, text_query="Kerman")
+        assert by_text and all(any("kerman" in (s.get("url") or "") for s in e["sources"]) for e in by_text)
+        by_actor = list_events(conn, actor="ISIS")  # an alias of the Islamic State KB entry
+        assert by_actor
+        one = get_event(conn, by_actor[0]["id"])
+        src = one["sources"][0]
+        assert src["url"].startswith("https://example.org/") and src["published"] and src["title"]
+        article = conn.execute(select(documents.c.text).where(documents.c.id == src["document"])).scalar_one()
+        for s in src["sentences"]:
+            assert article[s["start"]:s["end"]] == s["text"]  # evidence points into the stored text
+        ent = get_entity(conn, "IS")
+        assert ent["kind"] == "armed_group" and ent["events"]
+
+
+def test_bad_inputs_are_recorded_and_the_batch_goes_on(store: Store, cached_analysis, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text((DATA / "short-attack.txt").read_text())
+    (folder / "empty.txt").write_text("   \n")
+    (folder / "binary.txt").write_bytes((DATA / "binary.bin").read_bytes())
+    (folder / "rows.jsonl").write_text('{"text": "Police arrested two men in Quetta on Monday."}\n{not json\n')
+    summary = ingest([str(folder), str(tmp_path / "missing.txt")], store, embeddings=False)
+    assert summary.new == 2 and summary.failed == 4
+    with store.read() as conn:
+        codes = sorted(conn.execute(select(errors.c.code)).scalars())
+    assert codes == sorted(["E101", "E102", "E104", "E107"])
+    status = store.status()
+    assert status["counts"]["errors"] == 4 and status["latest_errors"][0]["message"]
+
+
+def test_sqlite_is_wal_and_readers_do_not_block_the_writer(tmp_path, cached_analysis):
+    s = Store.open(str(tmp_path / "k.db"))
+    with s.read() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    reader = s.engine.connect()
+    tx = reader.begin()
+    reader.execute(select(documents.c.id)).all()  # an open read transaction
+    summary = ingest(_docs()[:1], s, embeddings=False)
+    assert summary.new == 1
+    tx.rollback()
+    reader.close()
