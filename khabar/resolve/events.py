@@ -129,6 +129,8 @@ def score(a: EventRef, b: EventRef) -> float | None:
             points += 2.0 if a.date_lo == b.date_lo else 1.0
         elif a.precision != "unknown" and b.precision != "unknown":
             points += 0.5
+        else:
+            points += _fresh_points(a, b) + _fresh_points(b, a)
     # Where.
     if _fine_place(a) and _fine_place(b):
         km = haversine_km(a.lat, a.lon, b.lat, b.lon)
@@ -152,6 +154,14 @@ def score(a: EventRef, b: EventRef) -> float | None:
     if a.family not in INCIDENTS and not (a.precision == b.precision == "day"):
         points -= 1.5  # statements and threats without a day are too alike to merge on words
     return points
+
+
+def _fresh_points(undated: EventRef, dated: EventRef) -> float:
+    """Breaking news leaves the day unsaid: an undated report published within two days
+    after the other's day is probably about it (its range ends on its publication day)."""
+    if undated.precision != "unknown" or dated.precision != "day" or not undated.date_hi or not dated.date_lo:
+        return 0.0
+    return 1.0 if 0 <= (_day(undated.date_hi) - _day(dated.date_lo)).days <= 2 else 0.0
 
 
 def _toll_points(a: tuple[int | None, int | None] | None, b: tuple[int | None, int | None] | None) -> float:
