@@ -161,7 +161,49 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.print(eval_table({"overall": aggregate(results), "documents": results}))
     console.print(f"{len(reports)} articles, {words} words, {sum(len(r.events) for r in reports)} events, "
                   f"{words / secs:.0f} words/s after loading")
+    _demo_store(args, console, paths)
     return 0
+
+
+def _demo_store(args: argparse.Namespace, console, gold_paths: list[Path]) -> None:
+    """Second half of the demo: ingest the corpus and the multi-source stream into a fresh
+    SQLite store, resolve reports into canonical events, and show them with their sources."""
+    from khabar.batch import ingest
+    from khabar.eval.gold import load_gold
+    from khabar.eval.stream import score_stream
+    from khabar.export.views import event_view, events_table, summary_table
+    from khabar.model import Document
+    from khabar.store import Store, get_event, list_events
+
+    db = Path(args.db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    store = Store.open(str(db))
+    docs = []
+    for path in gold_paths:
+        gold, text = load_gold(path)
+        meta = gold["document"]
+        docs.append(Document(id="", text=text, title=meta.get("title") or Path(meta["path"]).stem,
+                             published=meta.get("published"), source=meta.get("source"), origin=str(path)))
+    stream = Path(args.corpus) / "stream"
+    console.rule(f"Store: ingesting {len(docs)} corpus articles and the news stream into {db}")
+    summary = ingest([*docs], store, command="demo")
+    if (stream / "articles.jsonl").exists():
+        more = ingest([str(stream / "articles.jsonl")], store, command="demo stream")
+        for k in ("new", "unchanged", "failed", "events", "entities_new", "canonical_touched"):
+            setattr(summary, k, getattr(summary, k) + getattr(more, k))
+    console.print(summary_table(summary.to_dict()))
+    with store.read() as conn:
+        multi = [e for e in list_events(conn) if e.get("n_sources", 1) > 1]
+        console.print(events_table(multi, total=None))
+        if multi:
+            console.print(event_view(get_event(conn, max(multi, key=lambda e: e["n_sources"])["id"])))
+        if (stream / "clusters.json").exists():
+            r = score_stream(conn, stream)
+            console.print(f"Cross-article resolution on the stream: pairwise precision {r['precision']:.3f}, "
+                          f"recall {r['recall']:.3f}, F1 {r['f1']:.3f} ({r['pairs']} gold pairs)")
+    console.print(f"Explore: khabar events --db {db} · khabar show EVENT_ID --db {db} · "
+                  f"khabar export --db {db} --format acled --out events.csv")
 
 
 # -- the store ------------------------------------------------------------------------
@@ -371,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="run the bundled demo corpus end to end")
     p.add_argument("corpus", nargs="?", default="corpus")
+    p.add_argument("--db", default="khabar-demo.db", help="the demo store (recreated on each run)")
     p.set_defaults(func=cmd_demo)
     add_store_commands(sub)
     return parser
