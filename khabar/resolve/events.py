@@ -55,14 +55,20 @@ def date_range(when: dict[str, Any] | None, published: str | None) -> tuple[str 
     start, precision = when.get("start"), when.get("precision", "unknown")
     try:
         if start and precision == "day":
+            first = _day(start[:10])
             end = when.get("end") or start
-            return start[:10], end[:10] if len(end) >= 10 else start[:10]
+            last = _day(end[:10]) if len(end) >= 10 else first
+            return first.isoformat(), max(first, last).isoformat()
         if start and precision == "month":
-            y, m = int(start[:4]), int(start[5:7])
-            last = (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)).isoformat()
-            return f"{start[:7]}-01", last
+            first = date(int(start[:4]), int(start[5:7]), 1)
+            m = first.month
+            last = date(first.year + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+            return first.isoformat(), last.isoformat()
         if start and precision == "year":
-            return f"{start[:4]}-01-01", f"{start[:4]}-12-31"
+            y = date(int(start[:4]), 1, 1).year
+            if not start[:4].isdigit():
+                return None, None
+            return f"{y:04d}-01-01", f"{y:04d}-12-31"
         if published:
             pub = _day(published[:10])
             return (pub - timedelta(days=UNDATED_WINDOW_DAYS)).isoformat(), pub.isoformat()
@@ -196,7 +202,8 @@ def _disagreement(members: list[dict[str, Any]], key: str) -> list[dict[str, Any
             seen.setdefault((c["min"], c.get("max")), []).append(m["document"])
     if len(seen) < 2:
         return []
-    return [{"min": lo, "max": hi, "documents": sorted(set(docs))} for (lo, hi), docs in sorted(seen.items())]
+    order = sorted(seen.items(), key=lambda kv: (kv[0][0], float("inf") if kv[0][1] is None else kv[0][1]))
+    return [{"min": lo, "max": hi, "documents": sorted(set(docs))} for (lo, hi), docs in order]
 
 
 def reconcile(members: list[dict[str, Any]]) -> dict[str, Any]:

@@ -111,3 +111,14 @@ def test_sqlite_is_wal_and_readers_do_not_block_the_writer(tmp_path, cached_anal
     assert summary.new == 1
     tx.rollback()
     reader.close()
+
+
+def test_worker_processes_give_the_same_store(tmp_path):
+    """--workers 2: extraction in spawned processes, writes in this one; same result as one process."""
+    one = Store.open(str(tmp_path / "one.db"))
+    two = Store.open(str(tmp_path / "two.db"))
+    docs = _docs()
+    a = ingest(docs, one, embeddings=False)
+    b = ingest(docs, two, embeddings=False, workers=2)
+    assert (a.new, a.events) == (b.new, b.events) == (3, a.events)
+    assert one.status()["counts"] == {**two.status()["counts"]}
