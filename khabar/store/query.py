@@ -38,8 +38,18 @@ def find_entities(conn: Connection, name: str) -> list[str]:
     if exact:
         return exact
     like = norm.replace("%", r"\%").replace("_", r"\_") + "%"
-    return list(conn.execute(select(aliases.c.entity_id).where(aliases.c.norm.like(like, escape="\\"))
-                             .distinct().limit(50)).scalars())
+    prefix = list(conn.execute(select(aliases.c.entity_id).where(aliases.c.norm.like(like, escape="\\"))
+                               .distinct().limit(50)).scalars())
+    if prefix or not norm.strip():
+        return prefix
+    # any word of any alias: FTS5 on SQLite, to_tsvector on PostgreSQL
+    if conn.dialect.name == "sqlite":
+        terms = " ".join('"' + t.replace('"', '""') + '"' for t in norm.split())
+        q = text("SELECT entity_id FROM entities_fts WHERE entities_fts MATCH :q LIMIT 50").bindparams(q=terms)
+        return list(dict.fromkeys(conn.execute(q).scalars()))
+    q = select(aliases.c.entity_id).where(func.to_tsvector("simple", aliases.c.alias)
+                                          .op("@@")(func.plainto_tsquery("simple", norm))).distinct().limit(50)
+    return list(conn.execute(q).scalars())
 
 
 def _text_docs(conn: Connection, query: str) -> Any:

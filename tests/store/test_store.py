@@ -122,3 +122,15 @@ def test_worker_processes_give_the_same_store(tmp_path):
     b = ingest(docs, two, embeddings=False, workers=2)
     assert (a.new, a.events) == (b.new, b.events) == (3, a.events)
     assert one.status()["counts"] == {**two.status()["counts"]}
+
+
+def test_entity_found_by_any_word_of_any_alias(store: Store, cached_analysis):
+    ingest(_docs(), store, embeddings=False)
+    with store.read() as conn:
+        exact = get_entity(conn, "Islamic State")
+        by_word = get_entity(conn, "Khorasan")  # no alias starts with it; full-text finds it
+        assert "Khorasan" in by_word["name"] or any("Khorasan" in a for a in by_word["aliases"])
+        assert exact["id"] != by_word["id"]
+        with pytest.raises(KhabarError) as err:
+            get_entity(conn, "Nonexistent Brigade of Nowhere")
+        assert err.value.code == "E504"
