@@ -332,6 +332,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from khabar.api import create_app
+
+    app = create_app(_open(args))
+    print(f"Khabar API on http://{args.host}:{args.port}/api/docs (Ctrl-C stops)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def _store_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="SQLite path or postgresql:// URL (default: $KHABAR_DB or ./khabar.db)")
 
@@ -381,6 +392,12 @@ def add_store_commands(sub) -> None:
     _store_args(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_entity)
+
+    p = sub.add_parser("serve", help="serve the read-only JSON API over the store (OpenAPI at /api/docs)")
+    _store_args(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("export", help="export canonical events (acled, gtd, plover, jsonl, geojson, graphml, parquet)")
     p.add_argument("--format", required=True,
