@@ -111,17 +111,29 @@ mentions = Table(
     Index("ix_mentions_document", "document_id"),
 )
 
+
+def _when() -> list[Column]:
+    """When an event happened: its date at its precision, and the day range it may lie in
+    (``date_lo``..``date_hi``, used for blocking). Shared by reports and canonical events."""
+    return [Column("date_start", String(10)), Column("date_end", String(10)),
+            Column("date_precision", String(10), nullable=False),
+            Column("date_lo", String(10)), Column("date_hi", String(10))]
+
+
+def _toll() -> list[Column]:
+    """Casualty ranges, status and confidence: shared by reports and canonical events."""
+    return [Column("fatalities_min", Integer), Column("fatalities_max", Integer),
+            Column("injuries_min", Integer), Column("injuries_max", Integer),
+            Column("status", String(12), nullable=False), Column("confidence", Float)]
+
+
 canonical_events = Table(
     "canonical_events", metadata,
     Column("id", String(40), primary_key=True),
     Column("type", String(30), nullable=False),
     Column("subtype", String(40)),
     Column("family", String(30), nullable=False),
-    Column("date_start", String(10)),
-    Column("date_end", String(10)),
-    Column("date_precision", String(10), nullable=False),
-    Column("date_lo", String(10)),  # the day range the event may lie in (blocking)
-    Column("date_hi", String(10)),
+    *_when(),
     Column("country", String(2)),
     Column("admin1", Text),
     Column("location_name", Text),
@@ -129,12 +141,7 @@ canonical_events = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("geo_precision", String(12)),
-    Column("fatalities_min", Integer),
-    Column("fatalities_max", Integer),
-    Column("injuries_min", Integer),
-    Column("injuries_max", Integer),
-    Column("status", String(12), nullable=False),
-    Column("confidence", Float),
+    *_toll(),
     Column("n_sources", Integer, nullable=False),
     Column("n_events", Integer, nullable=False),
     Column("first_published", String(10)),
@@ -154,22 +161,13 @@ events = Table(
     Column("type", String(30), nullable=False),
     Column("subtype", String(40)),
     Column("family", String(30), nullable=False),
-    Column("date_start", String(10)),
-    Column("date_end", String(10)),
-    Column("date_precision", String(10), nullable=False),
-    Column("date_lo", String(10)),
-    Column("date_hi", String(10)),
+    *_when(),
     Column("country", String(2)),
     Column("location_name", Text),
     Column("lat", Float),
     Column("lon", Float),
     Column("geo_precision", String(12)),
-    Column("fatalities_min", Integer),
-    Column("fatalities_max", Integer),
-    Column("injuries_min", Integer),
-    Column("injuries_max", Integer),
-    Column("status", String(12), nullable=False),
-    Column("confidence", Float),
+    *_toll(),
     Column("trigger_start", Integer),
     Column("trigger_end", Integer),
     Column("trigger_text", Text),
