@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -49,11 +50,11 @@ DATASETS = ("ecbplus",)
 def cmd_eval_ecbplus(args: argparse.Namespace) -> int:
     """Cross-document event coreference on ECB+ (gold mentions, gold topics)."""
     from khabar.eval import ecbplus
-    from khabar.resolve.mentions import WEIGHTS, predictor
+    from khabar.resolve.mentions import WEIGHTS
 
     mentions = ecbplus.load_ecbplus(args.data, split=args.split)
-    methods = {"khabar": predictor(WEIGHTS),
-               "khabar-incremental": predictor(replace(WEIGHTS, linkage="incremental")),
+    methods = {"khabar": ecbplus.khabar,
+               "khabar-incremental": partial(ecbplus.khabar, weights=replace(WEIGHTS, linkage="incremental")),
                "same-lemma": ecbplus.same_lemma, "same-lemma-subtopic": ecbplus.same_lemma_subtopic,
                "singletons": ecbplus.singletons}
     chosen = list(methods) if args.method == "all" else [args.method]
@@ -249,15 +250,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    status = _open(args).status(latest_errors=args.errors)
-    if args.format == "json":
-        json.dump(status, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        from khabar.export.views import status_table
-
-        _console().print(status_table(status))
-    return 0
+    return _emit(_open(args).status(latest_errors=args.errors), args, "status_table")
 
 
 def _filters(args: argparse.Namespace) -> dict:
@@ -286,34 +279,30 @@ def cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
+def _emit(value, args: argparse.Namespace, view_name: str) -> int:
+    """``--format json`` prints the value; otherwise its Rich view from ``export.views``."""
+    if args.format == "json":
+        json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from khabar.export import views
+
+        _console().print(getattr(views, view_name)(value))
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from khabar.store import get_event
 
     with _open(args).read() as conn:
-        event = get_event(conn, args.event_id)
-    if args.format == "json":
-        json.dump(event, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        from khabar.export.views import event_view
-
-        _console().print(event_view(event))
-    return 0
+        return _emit(get_event(conn, args.event_id), args, "event_view")
 
 
 def cmd_entity(args: argparse.Namespace) -> int:
     from khabar.store import get_entity
 
     with _open(args).read() as conn:
-        info = get_entity(conn, args.name)
-    if args.format == "json":
-        json.dump(info, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        from khabar.export.views import entity_view
-
-        _console().print(entity_view(info))
-    return 0
+        return _emit(get_entity(conn, args.name), args, "entity_view")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
 from khabar import __version__
@@ -68,9 +68,5 @@ def create_app(store: Store) -> FastAPI:
     @app.get("/api/status", summary="Counts and the latest ingest errors")
     def status() -> dict[str, Any]:
         return store.status()
-
-    @app.get("/api", include_in_schema=False)
-    def index() -> dict[str, Any]:
-        raise HTTPException(status_code=404, detail="see /api/docs")
 
     return app

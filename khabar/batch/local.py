@@ -10,7 +10,6 @@ makes a re-run skip what is already stored: ingest is idempotent and resumable.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing as mp
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +21,7 @@ from khabar.core import extract
 from khabar.errors import KhabarError
 from khabar.model import Document, Report
 from khabar.store.db import Store
-from khabar.store.write import content_hash, write_article
+from khabar.store.write import content_hash, find_document, write_article
 
 __all__ = ["ingest", "analyse", "IngestSummary", "config_hash"]
 
@@ -57,8 +56,12 @@ def config_hash() -> str:
     return h.hexdigest()[:16]
 
 
-def models() -> dict[str, str]:
+def models(*, embeddings: bool = True) -> dict[str, str]:
+    """The models a run uses (recorded in ``runs``); the embedding model is only loaded when used."""
     from khabar.nlp.pipeline import MODEL
+
+    if not embeddings:
+        return {"spacy": MODEL, "embeddings": "none"}
     from khabar.resolve.embed import MODEL_NAME, available
 
     return {"spacy": MODEL, "embeddings": MODEL_NAME if available() else "none"}
@@ -106,13 +109,10 @@ def _pending(items: Iterable[Any], store: Store, summary: IngestSummary, run_id:
             continue
         seen.add(digest)
         with store.read() as conn:
-            from sqlalchemy import select
-
-            from khabar.store.schema import documents
-
-            if conn.execute(select(documents.c.id).where(documents.c.content_hash == digest)).first():
-                summary.unchanged += 1
-                continue
+            stored = find_document(conn, digest)
+        if stored is not None:
+            summary.unchanged += 1
+            continue
         yield item
 
 
@@ -132,7 +132,7 @@ def ingest(inputs: Iterable[str] | Iterable[Document], store: Store, *, workers:
     t0 = time.perf_counter()
     run_id = "r" + hashlib.sha256(f"{time.time_ns()}|{command}".encode()).hexdigest()[:15]
     store.start_run(run_id=run_id, command=command, config_hash=config_hash(),
-                    models=models() if embeddings else {"spacy": models()["spacy"], "embeddings": "none"},
+                    models=models(embeddings=embeddings),
                     version=__version__)
     summary = IngestSummary(run_id=run_id)
     inputs = list(inputs) if not isinstance(inputs, list) else inputs
@@ -176,6 +176,3 @@ def ingest(inputs: Iterable[str] | Iterable[Document], store: Store, *, workers:
     store.finish_run(run_id, {k: v for k, v in summary.to_dict().items() if k != "failures"})
     return summary
 
-
-def dumps(summary: IngestSummary) -> str:
-    return json.dumps(summary.to_dict(), indent=2)

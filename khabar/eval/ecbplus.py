@@ -40,7 +40,7 @@ from khabar.eval.coref import conll_f1
 
 __all__ = [
     "DEV_TOPICS", "TRAIN_TOPICS", "TEST_TOPICS", "EcbMention", "EcbMentions", "load_ecbplus",
-    "evaluate", "singletons", "same_lemma", "same_lemma_subtopic",
+    "evaluate", "singletons", "same_lemma", "same_lemma_subtopic", "khabar",
 ]
 
 DEV_TOPICS = (2, 5, 12, 18, 21, 23, 34, 35)
@@ -340,3 +340,13 @@ def same_lemma_subtopic(mentions: list[EcbMention], *, head: str = "last") -> di
 def singletons(mentions: list[EcbMention]) -> dict[str, str]:
     """Every mention its own cluster: the floor any method must beat."""
     return {m.id: m.id for m in mentions}
+
+
+def khabar(mentions: list[EcbMention], *, weights: Any = None) -> dict[str, str]:
+    """Khabar's textual resolver (``resolve.mentions``): head lemma, MiniLM trigger vectors and
+    document similarity, clustered by the weights chosen on the train topics."""
+    from khabar.resolve.mentions import WEIGHTS, cluster, features
+
+    f = features(mentions, same_lemma(mentions))
+    labels = cluster(f, weights or WEIGHTS)
+    return {i: f"k{c}" for i, c in zip(f.ids, labels, strict=True)}

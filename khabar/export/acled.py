@@ -20,6 +20,8 @@ from typing import Any
 import pycountry
 import yaml
 
+from khabar.nlp.kb import STATE_KINDS
+
 __all__ = [
     "ACLED_COLUMNS", "acled_rows", "kept", "country_name", "iso3", "iso_numeric", "regions", "GTD_REGIONS",
     "STATE_KINDS", "people", "entity_name", "participant_class", "lowest", "count_range", "first_sentence",
@@ -62,7 +64,6 @@ GTD_REGIONS = {1: "North America", 2: "Central America & Caribbean", 3: "South A
                5: "Southeast Asia", 6: "South Asia", 7: "Central Asia", 8: "Western Europe", 9: "Eastern Europe",
                10: "Middle East & North Africa", 11: "Sub-Saharan Africa", 12: "Australasia & Oceania"}
 
-STATE_KINDS = frozenset({"state_force", "police", "government", "intelligence"})
 _KIND_CLASS = {"state_force": "military", "police": "police", "government": "government", "intelligence": "government",
                "armed_group": "armed", "militant_media": "armed", "criminal_group": "criminal",
                "political_org": "political", "political_party": "political", "media": "media", "state_media": "media",

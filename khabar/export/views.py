@@ -14,6 +14,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from khabar.export.acled import csv_safe
+
 __all__ = ["events_table", "event_view", "entity_view", "status_table", "summary_table", "events_csv",
            "flat_event"]
 
@@ -63,15 +65,8 @@ def events_csv(events: list[dict]) -> str:
         writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _safe_cell(v) for k, v in row.items()})
+            writer.writerow({k: csv_safe(v) for k, v in row.items()})
     return buf.getvalue()
-
-
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheets run cells that start with = + - @ as formulas; neutralise them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def events_table(events: list[dict], *, total: int | None = None) -> Table:

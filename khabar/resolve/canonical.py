@@ -36,8 +36,14 @@ __all__ = ["attach_events", "load_ref", "rebuild_canonical"]
 MAX_CANDIDATES = 200
 
 
+# What scoring reads: flat columns only, so the hot path never parses the JSON ``data``.
+_REF_COLUMNS = [events.c[name] for name in (
+    "id", "document_id", "canonical_id", "type", "subtype", "date_precision", "date_lo", "date_hi", "country",
+    "admin1", "lat", "lon", "geo_precision", "fatalities_min", "fatalities_max", "embedding", "trigger_text")]
+
+
 def load_ref(conn: Connection, event_id: str) -> EventRef:
-    row = conn.execute(select(events).where(events.c.id == event_id)).mappings().one()
+    row = conn.execute(select(*_REF_COLUMNS).where(events.c.id == event_id)).mappings().one()
     roles = conn.execute(select(participants.c.role, participants.c.entity_id)
                          .where(participants.c.event_id == event_id)).all()
     return _ref(row, roles)
@@ -45,12 +51,10 @@ def load_ref(conn: Connection, event_id: str) -> EventRef:
 
 def _ref(row: Any, roles: list[tuple[str, str | None]]) -> EventRef:
     fat = None if row["fatalities_min"] is None else (row["fatalities_min"], row["fatalities_max"])
-    data = json.loads(row["data"])
-    loc = data.get("location") or {}
     return EventRef(
         id=row["id"], document=row["document_id"], type=row["type"], subtype=row["subtype"],
         precision=row["date_precision"], date_lo=row["date_lo"], date_hi=row["date_hi"],
-        country=row["country"], admin1=loc.get("admin1"), lat=row["lat"], lon=row["lon"],
+        country=row["country"], admin1=row["admin1"], lat=row["lat"], lon=row["lon"],
         geo_precision=row["geo_precision"] or "unknown",
         actors=frozenset(e for r, e in roles if e and r in ("actor", "claimant")),
         targets=frozenset(e for r, e in roles if e and r in ("target", "victim")),
@@ -61,7 +65,7 @@ def _ref(row: Any, roles: list[tuple[str, str | None]]) -> EventRef:
 def _members(conn: Connection, canonical_ids: list[str]) -> dict[str, list[EventRef]]:
     if not canonical_ids:
         return {}
-    rows = conn.execute(select(events).where(events.c.canonical_id.in_(canonical_ids))).mappings().all()
+    rows = conn.execute(select(*_REF_COLUMNS).where(events.c.canonical_id.in_(canonical_ids))).mappings().all()
     ids = [r["id"] for r in rows]
     roles: dict[str, list[tuple[str, str | None]]] = {i: [] for i in ids}
     for event_id, role, entity_id in conn.execute(

@@ -32,7 +32,7 @@ def entity_country(ent: Entity) -> str | None:
         return ent.geo.country
     if ent.kb_id:
         entry = load_kb().get(ent.kb_id)
-        if entry is not None and getattr(entry, "country", None):
+        if entry is not None and entry.country:
             return entry.country
     nationality = ent.attributes.get("nationality") if ent.attributes else None
     return nationality if isinstance(nationality, str) and len(nationality) == 2 else None
@@ -62,23 +62,18 @@ def _by_alias(conn: Connection, ent: Entity, country: str | None) -> str | None:
     if not norms:
         return None
     rows = conn.execute(
-        select(entities.c.id, entities.c.country, entities.c.kb_id)
+        select(entities.c.id, entities.c.country)
         .join(aliases, aliases.c.entity_id == entities.c.id)
         .where(aliases.c.norm.in_(norms), entities.c.type == ent.type)
         .order_by(entities.c.created_at, entities.c.id)
     ).all()
-    best = None
-    for eid, their_country, _kb in rows:
-        if country and their_country and country != their_country:
-            continue
-        if best is None or (country and their_country == country):
-            best = eid
-            if country and their_country == country:
-                break
-    return best
+    same = [eid for eid, theirs in rows if country and theirs == country]
+    compatible = [eid for eid, theirs in rows if not (country and theirs and theirs != country)]
+    return (same or compatible or [None])[0]
 
 
-def _add_aliases(conn: Connection, entity_id: str, names: list[str]) -> None:
+def _add_aliases(conn: Connection, entity_id: str, names: list[str]) -> bool:
+    """Store the names not yet known for this entity; True when any was new."""
     known = set(conn.execute(select(aliases.c.norm).where(aliases.c.entity_id == entity_id)).scalars())
     rows = []
     for name in names:
@@ -88,17 +83,17 @@ def _add_aliases(conn: Connection, entity_id: str, names: list[str]) -> None:
             rows.append({"entity_id": entity_id, "norm": norm, "alias": name})
     if rows:
         conn.execute(aliases.insert(), rows)
+    return bool(rows)
 
 
-def resolve_entity(conn: Connection, ent: Entity, *, document: str) -> tuple[str, bool]:
-    """The store id for ``ent`` (created when new); returns ``(id, created)``."""
+def resolve_entity(conn: Connection, ent: Entity, *, document: str) -> tuple[str, bool, bool]:
+    """The store id for ``ent`` (created when new); returns ``(id, created, new_aliases)``."""
     country = entity_country(ent)
     key = entity_key(ent, document=document)
     if key is None:
         found = _by_alias(conn, ent, country)
         if found is not None:
-            _add_aliases(conn, found, ent.names())
-            return found, False
+            return found, False, _add_aliases(conn, found, ent.names())
         key = f"name:{ent.type}:{norm_name(ent.name)}:{country or ''}"
     eid = _hash_id("e", key)
     exists = conn.execute(select(entities.c.id).where(entities.c.id == eid)).first()
@@ -112,5 +107,4 @@ def resolve_entity(conn: Connection, ent: Entity, *, document: str) -> tuple[str
             attributes=json.dumps({k: v for k, v in (ent.attributes or {}).items() if k != "residence"},
                                   ensure_ascii=False, sort_keys=True),
             created_at=now()))
-    _add_aliases(conn, eid, ent.names())
-    return eid, exists is None
+    return eid, exists is None, _add_aliases(conn, eid, ent.names())

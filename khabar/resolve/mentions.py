@@ -11,13 +11,14 @@ structured dates, places or tolls to lean on; weights were chosen on the ECB+ tr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Weights", "WEIGHTS", "features", "score_matrix", "agglomerate", "incremental", "predictor"]
+__all__ = ["Weights", "WEIGHTS", "Features", "features", "score_matrix", "agglomerate", "incremental",
+           "cluster"]
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,11 @@ class Features:
     doc_vecs: np.ndarray  # one row per mention
 
 
-def features(mentions: Sequence[Any]) -> Features:
-    """Mentions need ``id``, ``doc``, ``sentence_text``, ``start``, ``end``, ``doc_text``."""
-    from khabar.eval.ecbplus import same_lemma
+def features(mentions: Sequence[Any], lemma: dict[str, str]) -> Features:
+    """Mentions need ``id``, ``doc``, ``sentence_text``, ``start``, ``end``, ``doc_text``;
+    ``lemma`` maps each mention id to its head lemma (the caller's parser decides)."""
     from khabar.resolve.embed import encode, encode_spans
 
-    lemma = same_lemma(list(mentions))
     trig = encode_spans([m.sentence_text for m in mentions], [(m.start, m.end) for m in mentions])
     doc_text = {m.doc: m.doc_text for m in mentions}
     doc_vec: dict[str, np.ndarray] = {}
@@ -106,13 +106,7 @@ def incremental(scores: np.ndarray, threshold: float) -> list[int]:
     return labels
 
 
-def predictor(w: Weights = WEIGHTS) -> Callable[[list[Any]], dict[str, str]]:
-    """A ``predict`` function for ``khabar.eval.ecbplus.evaluate``."""
-
-    def predict(mentions: list[Any]) -> dict[str, str]:
-        f = features(mentions)
-        s = score_matrix(f, w)
-        labels = incremental(s, w.threshold) if w.linkage == "incremental" else agglomerate(s, w.threshold)
-        return {i: f"k{c}" for i, c in zip(f.ids, labels, strict=True)}
-
-    return predict
+def cluster(f: Features, w: Weights = WEIGHTS) -> list[int]:
+    """Cluster labels for the mentions of ``f``, by ``w.linkage``."""
+    s = score_matrix(f, w)
+    return incremental(s, w.threshold) if w.linkage == "incremental" else agglomerate(s, w.threshold)

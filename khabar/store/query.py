@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, text
+from sqlalchemy import Connection, String, func, or_, select, text
 
 from khabar.errors import KhabarError
 from khabar.nlp.text import norm_name
@@ -53,9 +53,11 @@ def find_entities(conn: Connection, name: str) -> list[str]:
 
 
 def _text_docs(conn: Connection, query: str) -> Any:
+    """A subquery of the ids of documents matching ``query`` (every word, any order)."""
     if conn.dialect.name == "sqlite":
         terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
-        return text("SELECT doc_id FROM documents_fts WHERE documents_fts MATCH :q").bindparams(q=terms)
+        fts = text("SELECT doc_id FROM documents_fts WHERE documents_fts MATCH :q").bindparams(q=terms)
+        return select(fts.columns(doc_id=String).subquery().c.doc_id)
     return (select(documents.c.id).where(
         func.to_tsvector("simple", func.coalesce(documents.c.title, "") + " " + documents.c.text)
         .op("@@")(func.plainto_tsquery("simple", query))))
@@ -83,11 +85,7 @@ def _filtered(conn: Connection, *, type: str | None = None, country: str | None 
         q = q.where(c.id.in_(members))
     if text_query:
         docs = _text_docs(conn, text_query)
-        if conn.dialect.name == "sqlite":
-            doc_ids = list(conn.execute(docs).scalars())
-            q = q.where(c.id.in_(select(events.c.canonical_id).where(events.c.document_id.in_(doc_ids))))
-        else:
-            q = q.where(c.id.in_(select(events.c.canonical_id).where(events.c.document_id.in_(docs))))
+        q = q.where(c.id.in_(select(events.c.canonical_id).where(events.c.document_id.in_(docs))))
     return q
 
 

@@ -163,6 +163,7 @@ events = Table(
     Column("family", String(30), nullable=False),
     *_when(),
     Column("country", String(2)),
+    Column("admin1", Text),
     Column("location_name", Text),
     Column("lat", Float),
     Column("lon", Float),

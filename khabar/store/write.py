@@ -35,8 +35,9 @@ def _hid(prefix: str, *parts: object) -> str:
     return prefix + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:15]
 
 
-def find_document(conn: Connection, text: str) -> str | None:
-    return conn.execute(select(documents.c.id).where(documents.c.content_hash == content_hash(text))).scalar()
+def find_document(conn: Connection, digest: str) -> str | None:
+    """The stored document with this ``content_hash`` (the idempotency ledger), if any."""
+    return conn.execute(select(documents.c.id).where(documents.c.content_hash == digest)).scalar()
 
 
 @dataclass
@@ -99,7 +100,7 @@ def write_article(conn: Connection, doc: Document, report: Report, *,
     out = Written(document=doc_id)
     ids: dict[str, str] = {}
     for ent in report.entities:
-        gid, created = resolve_entity(conn, ent, document=doc_id)
+        gid, created, renamed = resolve_entity(conn, ent, document=doc_id)
         ids[ent.id] = gid
         out.entities_new += created
         rows = [{"id": _hid("m", doc_id, m.start, m.end, gid), "document_id": doc_id, "entity_id": gid,
@@ -107,7 +108,8 @@ def write_article(conn: Connection, doc: Document, report: Report, *,
                 for m in sorted(set(ent.mentions))]
         if rows:
             conn.execute(mentions.insert(), rows)
-        _entity_fts(conn, gid)
+        if renamed:  # the full-text row lists every alias: refresh it only when one was added
+            _entity_fts(conn, gid)
     for rel in report.relations:
         a, b = ids.get(rel.source), ids.get(rel.target)
         if a and b and a != b and conn.execute(select(relations.c.basis).where(
@@ -130,7 +132,7 @@ def write_article(conn: Connection, doc: Document, report: Report, *,
             id=eid, document_id=doc_id, local_id=ev.id, type=ev.type, subtype=ev.subtype,
             family=family(ev.type), date_start=data["date"]["start"], date_end=data["date"]["end"],
             date_precision=data["date"]["precision"], date_lo=lo, date_hi=hi,
-            country=loc.get("country"), location_name=loc.get("name"), lat=loc.get("lat"), lon=loc.get("lon"),
+            country=loc.get("country"), admin1=loc.get("admin1"), location_name=loc.get("name"), lat=loc.get("lat"), lon=loc.get("lon"),
             geo_precision=loc.get("precision"), fatalities_min=fat.get("min"), fatalities_max=fat.get("max"),
             injuries_min=inj.get("min"), injuries_max=inj.get("max"), status=ev.status,
             confidence=ev.confidence, trigger_start=ev.trigger.start, trigger_end=ev.trigger.end,
