@@ -3,7 +3,8 @@
 ``write_export(fmt, events, entities, out)`` writes one format and returns how many rows
 (events, features, records) it wrote; each format also has a pure builder that returns rows or
 objects, so callers and tests can look at values without files. Per-format code lives in
-``acled``, ``gtd``, ``plover``, ``graph`` (GeoJSON, GraphML) and ``parquet``; docs/exports.md
+``acled``, ``gtd``, ``plover``, ``graph`` (GeoJSON, GraphML) and ``parquet``, with what they
+share in ``common``; docs/exports.md
 documents every column and code table. Events a reviewer rejected are never exported.
 """
 
@@ -14,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from khabar.errors import KhabarError
-from khabar.export.acled import ACLED_COLUMNS, acled_rows, kept, write_csv
+from khabar.export.acled import ACLED_COLUMNS, acled_rows
+from khabar.export.common import kept, write_csv
 from khabar.export.graph import geojson, graphml
 from khabar.export.gtd import GTD_COLUMNS, gtd_rows
 from khabar.export.parquet import parquet_tables, write_parquet

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from khabar.export.acled import entity_name, kept, lowest, people
+from khabar.export.common import entity_name, kept, lowest, people
 
 __all__ = ["geojson", "graphml", "GRAPHML_KEYS"]
 

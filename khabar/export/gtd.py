@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from khabar.export.acled import (
+from khabar.export.common import (
     GTD_REGIONS,
     STATE_KINDS,
     count_range,

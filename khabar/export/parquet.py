@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from khabar.export.acled import first_sentence, kept, lowest
+from khabar.export.common import first_sentence, kept, lowest
 
 __all__ = ["parquet_tables", "write_parquet", "PARQUET_SCHEMAS"]
 

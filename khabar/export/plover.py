@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from khabar import __version__
-from khabar.export.acled import entity_name, iso3, kept, lowest, outlets, participant_class, people
+from khabar.export.common import entity_name, iso3, kept, lowest, outlets, participant_class, people
 
 __all__ = ["plover_records", "PLOVER_EVENTS"]
 

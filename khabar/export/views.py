@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from khabar.export.acled import csv_safe
+from khabar.export.common import csv_safe
 
 __all__ = ["events_table", "event_view", "entity_view", "status_table", "summary_table", "events_csv",
            "flat_event"]

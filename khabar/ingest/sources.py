@@ -36,7 +36,7 @@ from khabar.ingest.fetch import Fetcher, FetchResult
 from khabar.ingest.read import MAX_BYTES, decode_text, read_text
 from khabar.model import Document
 
-__all__ = ["Failure", "iter_documents", "normalize_date", "COLUMNS"]
+__all__ = ["Failure", "iter_documents", "normalize_date", "COLUMNS", "domain_of"]
 
 # Column name -> the names accepted for it, in order of preference (matched case-insensitively).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -256,7 +256,7 @@ class _Reader:
         return self.doc(
             text, origin=origin, title=_string(_first(fields, "title")), url=url,
             published=normalize_date(_first(fields, "published")),
-            source=_string(_first(fields, "source")) or _domain(url),
+            source=_string(_first(fields, "source")) or domain_of(url),
             author=_string(_first(fields, "author")), language=language.lower() if language else "en")
 
     # -- pages, URLs and feeds -----------------------------------------------------------
@@ -281,7 +281,7 @@ class _Reader:
             decode_text(text.encode("utf-8", "replace"), path=origin), origin=origin,
             title=_string(getattr(found, "title", None)) or title, url=page_url,
             published=normalize_date(getattr(found, "date", None)) or published,
-            source=_string(getattr(found, "sitename", None)) or _domain(page_url),
+            source=_string(getattr(found, "sitename", None)) or domain_of(page_url),
             author=_string(getattr(found, "author", None)),
         )
 
@@ -297,7 +297,7 @@ class _Reader:
         media, charset = _media_type(result.content_type)
         if media == "text/plain":
             return self.doc(decode_text(result.content, path=origin), origin=origin, title=title,
-                            url=result.url, published=published, source=_domain(result.url))
+                            url=result.url, published=published, source=domain_of(result.url))
         data: bytes | str = result.content
         if charset:
             try:
@@ -333,7 +333,7 @@ class _Reader:
                 continue
             feed_title = _string(parsed.feed.get("title"))
             yield self.doc(decode_text(text.encode("utf-8"), path=item_origin), origin=item_origin,
-                           title=title, published=published, source=feed_title or _domain(result.url))
+                           title=title, published=published, source=feed_title or domain_of(result.url))
         if len(entries) > self.max_feed_items:
             yield _failure(origin, "E113", path=origin, count=len(entries), limit=self.max_feed_items)
 
@@ -405,7 +405,8 @@ def _string(value: Any) -> str | None:
     return text or None
 
 
-def _domain(url: str | None) -> str | None:
+def domain_of(url: str | None) -> str | None:
+    """The site of a URL, without ``www.`` (an outlet's name when nothing better is given)."""
     if not url:
         return None
     try:

@@ -12,10 +12,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, select
 
+from khabar.ingest.sources import domain_of
 from khabar.model import Document, Report
 from khabar.nlp.text import norm_name
 from khabar.resolve.canonical import attach_events
@@ -49,9 +49,7 @@ class Written:
 
 
 def _source_id(conn: Connection, doc: Document) -> str | None:
-    domain = urlsplit(doc.url).hostname if doc.url else None
-    if domain and domain.startswith("www."):
-        domain = domain[4:]
+    domain = domain_of(doc.url)
     name = doc.source or domain
     if not name:
         return None
