@@ -188,11 +188,8 @@ def _demo_store(args: argparse.Namespace, console, gold_paths: list[Path]) -> No
                              published=meta.get("published"), source=meta.get("source"), origin=str(path)))
     stream = Path(args.corpus) / "stream"
     console.rule(f"Store: ingesting {len(docs)} corpus articles and the news stream into {db}")
-    summary = ingest([*docs], store, command="demo")
-    if (stream / "articles.jsonl").exists():
-        more = ingest([str(stream / "articles.jsonl")], store, command="demo stream")
-        for k in ("new", "unchanged", "failed", "events", "entities_new", "canonical_touched"):
-            setattr(summary, k, getattr(summary, k) + getattr(more, k))
+    inputs = [*docs, *([str(stream / "articles.jsonl")] if (stream / "articles.jsonl").exists() else [])]
+    summary = ingest(inputs, store, command="demo")
     console.print(summary_table(summary.to_dict()))
     with store.read() as conn:
         multi = [e for e in list_events(conn) if e.get("n_sources", 1) > 1]

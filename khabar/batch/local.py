@@ -123,10 +123,10 @@ def _fail(store: Store, summary: IngestSummary, run_id: str, *, origin: str, cod
     store.record_error(origin=origin, code=code, message=message, run_id=run_id)
 
 
-def ingest(inputs: Iterable[str] | Iterable[Document], store: Store, *, workers: int = 1,
+def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
            published_default: str | None = None, embeddings: bool = True, fetcher: Any = None,
            on_progress: Callable[[IngestSummary], None] | None = None, command: str = "ingest") -> IngestSummary:
-    """Ingest paths/URLs (or ready ``Document`` objects) into ``store``; never raises for bad input."""
+    """Ingest paths, URLs and ready ``Document`` objects into ``store``; never raises for bad input."""
     from khabar.ingest import iter_documents
 
     t0 = time.perf_counter()
@@ -135,12 +135,15 @@ def ingest(inputs: Iterable[str] | Iterable[Document], store: Store, *, workers:
                     models=models(embeddings=embeddings),
                     version=__version__)
     summary = IngestSummary(run_id=run_id)
-    inputs = list(inputs) if not isinstance(inputs, list) else inputs
-    if inputs and isinstance(inputs[0], Document):
-        items: Iterable[Any] = inputs
-    else:
-        items = iter_documents(inputs, fetcher=fetcher, published_default=published_default)
-    todo = _pending(items, store, summary, run_id)
+
+    def items() -> Iterator[Any]:  # ready Documents pass through; paths and URLs are read
+        for item in inputs:
+            if isinstance(item, Document):
+                yield item
+            else:
+                yield from iter_documents([item], fetcher=fetcher, published_default=published_default)
+
+    todo = _pending(items(), store, summary, run_id)
     if workers > 1:
         ctx = mp.get_context("spawn")
         pool = ctx.Pool(workers, initializer=_worker_init)
