@@ -28,8 +28,9 @@ from khabar.resolve.events import (
     reconcile,
     score,
 )
+from khabar.resolve.overrides import apply_overrides
 from khabar.store.db import now
-from khabar.store.schema import canonical_events, documents, events, participants, sources
+from khabar.store.schema import canonical_events, documents, event_reviews, events, participants, sources
 
 __all__ = ["attach_events", "load_ref", "rebuild_canonical"]
 
@@ -151,6 +152,7 @@ def rebuild_canonical(conn: Connection, canonical_id: str) -> None:
         return
     merged = reconcile(members)
     merged["id"] = canonical_id
+    _apply_review(conn, canonical_id, merged)
     first_pub = min((m["published"] for m in members if m.get("published")), default=None)
     lo, hi = date_range(merged["date"], first_pub)
     if merged["date"].get("precision", "unknown") == "unknown":
@@ -171,6 +173,16 @@ def rebuild_canonical(conn: Connection, canonical_id: str) -> None:
         status=merged["status"], confidence=merged["confidence"], n_sources=merged["n_sources"],
         n_events=len(members), first_published=first_pub, updated_at=now(),
         data=json.dumps(merged, ensure_ascii=False, sort_keys=True)))
+
+
+def _apply_review(conn: Connection, canonical_id: str, merged: dict[str, Any]) -> None:
+    """A reviewer's judgement and edits, applied on top of the machine's values."""
+    row = conn.execute(select(event_reviews).where(event_reviews.c.canonical_id == canonical_id)).mappings().first()
+    if row is None:
+        return
+    edited = apply_overrides(merged, json.loads(row["overrides"]))
+    merged["review"] = {"state": row["state"], "by": row["updated_by"], "at": row["updated_at"],
+                        "edited": edited}
 
 
 def _member_country(members: list[dict[str, Any]]) -> str | None:

@@ -64,7 +64,7 @@ def _by_alias(conn: Connection, ent: Entity, country: str | None) -> str | None:
     rows = conn.execute(
         select(entities.c.id, entities.c.country)
         .join(aliases, aliases.c.entity_id == entities.c.id)
-        .where(aliases.c.norm.in_(norms), entities.c.type == ent.type)
+        .where(aliases.c.norm.in_(norms), entities.c.type == ent.type, entities.c.merged_into.is_(None))
         .order_by(entities.c.created_at, entities.c.id)
     ).all()
     same = [eid for eid, theirs in rows if country and theirs == country]
@@ -96,7 +96,12 @@ def resolve_entity(conn: Connection, ent: Entity, *, document: str) -> tuple[str
             return found, False, _add_aliases(conn, found, ent.names())
         key = f"name:{ent.type}:{norm_name(ent.name)}:{country or ''}"
     eid = _hash_id("e", key)
-    exists = conn.execute(select(entities.c.id).where(entities.c.id == eid)).first()
+    exists = conn.execute(select(entities.c.id, entities.c.merged_into).where(entities.c.id == eid)).first()
+    for _ in range(20):  # a reviewer merged this entity into another: follow the merge
+        if exists is None or exists.merged_into is None:
+            break
+        eid = exists.merged_into
+        exists = conn.execute(select(entities.c.id, entities.c.merged_into).where(entities.c.id == eid)).first()
     if exists is None:
         geo = ent.geo
         conn.execute(entities.insert().values(

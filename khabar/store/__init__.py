@@ -1,8 +1,12 @@
-"""Store: SQLite (embedded default) or PostgreSQL through one SQLAlchemy Core schema."""
+"""Store: SQLite (embedded default) or PostgreSQL through one SQLAlchemy Core schema.
+
+Writing an article (``khabar.store.write``) resolves its entities and events, so it imports
+``khabar.resolve``; it is not re-exported here, which keeps ``import khabar.store`` free of
+that cycle (resolve reads the schema and ``store.db``).
+"""
 
 from khabar.store.db import DEFAULT_DB, Store, resolve_url
 from khabar.store.query import count_events, get_entity, get_event, list_events
-from khabar.store.write import content_hash, write_article
 
-__all__ = ["Store", "DEFAULT_DB", "resolve_url", "write_article", "content_hash", "list_events",
+__all__ = ["Store", "DEFAULT_DB", "resolve_url", "list_events",
            "count_events", "get_event", "get_entity"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, inspect, select, text
 
 from khabar.errors import KhabarError
 from khabar.store.schema import metadata, schema_migrations
@@ -37,9 +37,23 @@ def _full_text(conn: Connection) -> None:
                           "(to_tsvector('simple', alias))"))
 
 
+def _review(conn: Connection) -> None:
+    """Reviewers' judgements and edits, the audit log, and ``entities.merged_into``.
+
+    Stores created before this step lack the column; stores created by step 1 of this code
+    already have it (step 1 creates the current tables), so the column is added only if absent.
+    """
+    from khabar.store.schema import audit, event_reviews
+
+    metadata.create_all(conn, tables=[audit, event_reviews])
+    if "merged_into" not in {c["name"] for c in inspect(conn).get_columns("entities")}:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN merged_into VARCHAR(40)"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search", _full_text),
+    (3, "review and audit", _review),
 ]
 
 

@@ -19,6 +19,7 @@ from khabar.store.schema import (
     canonical_events,
     documents,
     entities,
+    event_reviews,
     events,
     evidence,
     mentions,
@@ -27,18 +28,22 @@ from khabar.store.schema import (
     sources,
 )
 
-__all__ = ["list_events", "count_events", "get_event", "get_entity", "find_entities", "entities_by_id",
+__all__ = ["list_events", "count_events", "count_by", "map_points", "day_counts", "SORTS", "REVIEW_FILTERS",
+           "get_event", "get_entity", "find_entities", "entities_by_id",
            "relations_among"]
 
 
 def find_entities(conn: Connection, name: str) -> list[str]:
     """Entity ids whose name or alias matches ``name`` (exact normalised form first, then prefix)."""
     norm = norm_name(name)
-    exact = list(conn.execute(select(aliases.c.entity_id).where(aliases.c.norm == norm).distinct()).scalars())
+    live = select(entities.c.id).where(entities.c.merged_into.is_(None))
+    exact = list(conn.execute(select(aliases.c.entity_id).where(aliases.c.norm == norm,
+                                                                aliases.c.entity_id.in_(live)).distinct()).scalars())
     if exact:
         return exact
     like = norm.replace("%", r"\%").replace("_", r"\_") + "%"
-    prefix = list(conn.execute(select(aliases.c.entity_id).where(aliases.c.norm.like(like, escape="\\"))
+    prefix = list(conn.execute(select(aliases.c.entity_id).where(aliases.c.norm.like(like, escape="\\"),
+                                                                 aliases.c.entity_id.in_(live))
                                .distinct().limit(50)).scalars())
     if prefix or not norm.strip():
         return prefix
@@ -63,11 +68,29 @@ def _text_docs(conn: Connection, query: str) -> Any:
         .op("@@")(func.plainto_tsquery("simple", query))))
 
 
+REVIEW_FILTERS = ("confirmed", "rejected", "unreviewed", "edited")
+SORTS = {"date": "date_lo", "fatalities": "fatalities_min", "injuries": "injuries_min", "sources": "n_sources",
+         "type": "type", "country": "country", "location": "location_name", "updated": "updated_at"}
+
+
 def _filtered(conn: Connection, *, type: str | None = None, country: str | None = None,
               actor: str | None = None, since: str | None = None, until: str | None = None,
-              text_query: str | None = None, status: str | None = None) -> Any:
+              text_query: str | None = None, status: str | None = None, review: str | None = None,
+              exclude_rejected: bool = False, columns: list[Any] | None = None) -> Any:
+    """The canonical events matching every filter given (``columns``: what to select)."""
     c = canonical_events.c
-    q = select(canonical_events)
+    q = select(*(columns or [canonical_events]))
+    judged = select(event_reviews.c.canonical_id).where(event_reviews.c.state.is_not(None))
+    if review in ("confirmed", "rejected"):
+        q = q.where(c.id.in_(select(event_reviews.c.canonical_id).where(event_reviews.c.state == review)))
+    elif review == "unreviewed":
+        q = q.where(c.id.not_in(judged))
+    elif review == "edited":
+        q = q.where(c.id.in_(select(event_reviews.c.canonical_id).where(event_reviews.c.overrides != "{}")))
+    elif review:
+        raise KhabarError.make("E522", value=review, field="review", why="choose from " + ", ".join(REVIEW_FILTERS))
+    if exclude_rejected:
+        q = q.where(c.id.not_in(select(event_reviews.c.canonical_id).where(event_reviews.c.state == "rejected")))
     if type:
         q = q.where(or_(c.type == type, c.subtype == type))
     if country:
@@ -94,13 +117,51 @@ def count_events(conn: Connection, **filters: Any) -> int:
     return conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
 
 
-def list_events(conn: Connection, *, limit: int | None = None, offset: int = 0, **filters: Any) -> list[dict]:
-    """Canonical events, newest first, each in the contract's event shape plus ``sources``."""
+def list_events(conn: Connection, *, limit: int | None = None, offset: int = 0, sort: str = "date",
+                descending: bool = True, **filters: Any) -> list[dict]:
+    """Canonical events (newest first by default), each in the contract's shape plus ``sources``."""
     c = canonical_events.c
-    q = _filtered(conn, **filters).order_by(c.date_lo.desc().nullslast(), c.id).offset(offset)
+    if sort not in SORTS:
+        raise KhabarError.make("E522", value=sort, field="sort", why="choose from " + ", ".join(SORTS))
+    col = c[SORTS[sort]]
+    key = col.desc().nullslast() if descending else col.asc().nullslast()
+    q = _filtered(conn, **filters).order_by(key, c.id).offset(offset)
     if limit is not None:
         q = q.limit(limit)
     return [_canonical(r) for r in conn.execute(q).mappings()]
+
+
+def count_by(conn: Connection, column: str, **filters: Any) -> list[tuple[Any, int]]:
+    """How many matching events per value of a flat column (e.g. counts by type), largest first."""
+    col = canonical_events.c[column]
+    sub = _filtered(conn, columns=[col], **filters).subquery()
+    q = select(sub.c[column], func.count()).group_by(sub.c[column]).order_by(func.count().desc(), sub.c[column])
+    return [(k, n) for k, n in conn.execute(q).all()]
+
+
+MAP_COLUMNS = ("id", "type", "lat", "lon", "fatalities_min", "fatalities_max", "date_start", "date_precision",
+               "location_name", "country", "n_sources", "status")
+
+
+def map_points(conn: Connection, *, limit: int = 5000, **filters: Any) -> tuple[list[dict[str, Any]], int]:
+    """Located events for the map, deadliest first, read from flat columns only (no JSON parsing).
+
+    Returns ``(points, located)``: at most ``limit`` points and how many located events matched.
+    """
+    c = canonical_events.c
+    q = _filtered(conn, columns=[c[k] for k in MAP_COLUMNS], **filters).where(c.lat.is_not(None), c.lon.is_not(None))
+    located = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+    q = q.order_by(c.fatalities_min.desc().nullslast(), c.id).limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()], located
+
+
+def day_counts(conn: Connection, **filters: Any) -> list[tuple[str | None, str, str, int]]:
+    """``(date_start, date_precision, type, n)`` for the matching events: what a timeline bins by week."""
+    c = canonical_events.c
+    sub = _filtered(conn, columns=[c.date_start, c.date_precision, c.type], **filters).subquery()
+    q = select(sub.c.date_start, sub.c.date_precision, sub.c.type, func.count()) \
+        .group_by(sub.c.date_start, sub.c.date_precision, sub.c.type)
+    return [tuple(r) for r in conn.execute(q).all()]
 
 
 def _canonical(row: Any) -> dict[str, Any]:

@@ -86,6 +86,7 @@ entities = Table(
     Column("lon", Float),
     Column("attributes", Text),  # JSON
     Column("created_at", String(32), nullable=False),
+    Column("merged_into", String(40)),  # set by a reviewer's merge; the row is kept (migration 3)
     Index("ix_entities_kb", "kb_id"),
     Index("ix_entities_type_name", "type", "name"),
 )
@@ -219,6 +220,32 @@ errors = Table(
     Column("code", String(10), nullable=False),
     Column("message", Text, nullable=False),
     Column("at", String(32), nullable=False),
+)
+
+event_reviews = Table(
+    "event_reviews", metadata,
+    Column("canonical_id", String(40), primary_key=True),  # no FK: the review outlives a re-clustering
+    Column("state", String(12)),  # confirmed | rejected | None (edited but not judged)
+    Column("overrides", Text, nullable=False),  # JSON {field: value}, applied on every rebuild
+    Column("updated_at", String(32), nullable=False),
+    Column("updated_by", Text, nullable=False),
+    Index("ix_event_reviews_state", "state"),
+)
+
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("who", Text, nullable=False),
+    Column("client", Text),
+    Column("action", String(20), nullable=False),
+    Column("object_type", String(10), nullable=False),
+    Column("object_id", String(40), nullable=False),
+    Column("field", String(40)),
+    Column("old", Text),  # JSON
+    Column("new", Text),  # JSON
+    Column("note", Text),
+    Index("ix_audit_object", "object_type", "object_id"),
 )
 
 TABLES = {t.name: t for t in metadata.sorted_tables}

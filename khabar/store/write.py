@@ -24,7 +24,7 @@ from khabar.resolve.events import date_range, family
 from khabar.store.db import now
 from khabar.store.schema import documents, events, evidence, mentions, participants, relations, sources
 
-__all__ = ["content_hash", "find_document", "write_article", "Written"]
+__all__ = ["content_hash", "find_document", "write_article", "Written", "refresh_entity_fts"]
 
 
 def content_hash(text: str) -> str:
@@ -65,7 +65,8 @@ def _fts(conn: Connection, doc_id: str, doc: Document) -> None:
                              (doc_id, doc.title or "", doc.text))
 
 
-def _entity_fts(conn: Connection, entity_id: str) -> None:
+def refresh_entity_fts(conn: Connection, entity_id: str) -> None:
+    """Rewrite an entity's full-text row (every alias) after its aliases changed (SQLite only)."""
     if conn.dialect.name != "sqlite":
         return
     names = " ; ".join(conn.exec_driver_sql("SELECT alias FROM aliases WHERE entity_id = ?",
@@ -107,7 +108,7 @@ def write_article(conn: Connection, doc: Document, report: Report, *,
         if rows:
             conn.execute(mentions.insert(), rows)
         if renamed:  # the full-text row lists every alias: refresh it only when one was added
-            _entity_fts(conn, gid)
+            refresh_entity_fts(conn, gid)
     for rel in report.relations:
         a, b = ids.get(rel.source), ids.get(rel.target)
         if a and b and a != b and conn.execute(select(relations.c.basis).where(
