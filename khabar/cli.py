@@ -252,7 +252,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _filters(args: argparse.Namespace) -> dict:
     return {"type": args.type, "country": args.country, "actor": args.actor, "since": args.since,
-            "until": args.until, "text_query": args.text, "status": args.status}
+            "until": args.until, "text_query": args.text, "status": args.status, "review": args.review}
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -308,7 +308,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from khabar.store.query import entities_by_id, relations_among
 
     with _open(args).read() as conn:
-        events = list_events(conn, **_filters(args))
+        events = list_events(conn, exclude_rejected=True, **_filters(args))  # a reviewer rejected them
         ids = {p["entity"] for e in events for p in e.get("participants", []) if p.get("entity")}
         ids |= {(e.get("location") or {}).get("entity") for e in events} - {None}
         entities = entities_by_id(conn, ids)
@@ -319,12 +319,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
-    from khabar.api import create_app
+    from khabar.web import create_app
+    from khabar.web.security import LOOPBACK_HOSTS
 
-    app = create_app(_open(args))
-    print(f"Khabar API on http://{args.host}:{args.port}/api/docs (Ctrl-C stops)", file=sys.stderr)
+    token = args.token or os.environ.get("KHABAR_TOKEN") or None
+    loopback = args.host in LOOPBACK_HOSTS
+    app = create_app(_open(args), token=token, exposed=not loopback,
+                     allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Khabar workbench on http://{shown}:{args.port}/  (API: /api/docs; Ctrl-C stops)", file=sys.stderr)
+    if not loopback:
+        print("listening beyond loopback: " + ("reviews need the token" if token else
+              "read-only, because no --token or KHABAR_TOKEN was given"), file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -341,6 +351,8 @@ def _filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", help="YYYY-MM-DD: events that may lie on or before this day")
     p.add_argument("--text", help="full-text search over the source articles")
     p.add_argument("--status", choices=("reported", "claimed", "alleged", "denied", "planned"))
+    p.add_argument("--review", choices=("confirmed", "rejected", "unreviewed", "edited"),
+                   help="a reviewer's judgement (exports always leave rejected events out)")
 
 
 def add_store_commands(sub) -> None:
@@ -379,10 +391,12 @@ def add_store_commands(sub) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_entity)
 
-    p = sub.add_parser("serve", help="serve the read-only JSON API over the store (OpenAPI at /api/docs)")
+    p = sub.add_parser("serve", help="serve the workbench: events, map, timeline, review, JSON API (/api/docs)")
     _store_args(p)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--token", help="token required for reviews when listening beyond loopback "
+                                   "(default: $KHABAR_TOKEN; without one such a server is read-only)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("export", help="export canonical events (acled, gtd, plover, jsonl, geojson, graphml, parquet)")

@@ -1,5 +1,5 @@
-"""The REST API over the store (FastAPI); the web UI builds on the same queries."""
+"""The REST API over the store (FastAPI routes under ``/api``); the web UI mounts it."""
 
-from khabar.api.app import create_app
+from khabar.api.routes import api_router
 
-__all__ = ["create_app"]
+__all__ = ["api_router"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from khabar.api import create_app
 from khabar.batch import ingest
 from khabar.model import Document
 from khabar.store import Store
+from khabar.web import create_app
 
 HOSTILE = ("PESHAWAR, Pakistan — A suicide bomber killed 12 police officers at a checkpoint in Peshawar "
            "on Monday, officials said. <script>alert(1)</script> <img src=x onerror=alert(2)>")
