@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.khabar-installed
 
-.PHONY: demo test lint eval bench venv clean
+.PHONY: demo test lint eval bench screenshots venv clean
 
 venv: $(STAMP)
 
@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
 	touch $(STAMP)
 
+# Extract, score and ingest the bundled corpus into khabar-demo.db, then serve the workbench on
+# http://127.0.0.1:8765/ (Ctrl-C stops; `make demo SERVE=` skips serving).
+SERVE ?= 1
 demo: $(STAMP)
-	$(BIN)/khabar demo corpus
+	$(BIN)/khabar demo corpus --db khabar-demo.db
+	@if [ -n "$(SERVE)" ]; then echo "Open http://127.0.0.1:8765/ (Ctrl-C stops)"; $(BIN)/khabar serve --db khabar-demo.db --port 8765; fi
 
 test: $(STAMP)
 	$(BIN)/ruff check khabar tests bench
@@ -31,3 +35,7 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_web.py --events 100000
+
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py --db khabar-demo.db --out docs/screenshots
