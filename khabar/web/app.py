@@ -50,7 +50,13 @@ def templates() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
     env.globals["version"] = __version__
+    env.tests["web_url"] = is_web_url
     return env
+
+
+def is_web_url(value: object) -> bool:
+    """Only http(s) URLs become links: an article's ``javascript:`` or ``data:`` URL stays text."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
 def create_app(store: Store, *, token: str | None = None, exposed: bool = False,
