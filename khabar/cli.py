@@ -6,8 +6,6 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -44,57 +42,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-DATASETS = ("ecbplus",)
-
-
-def cmd_eval_ecbplus(args: argparse.Namespace) -> int:
-    """Cross-document event coreference on ECB+ (gold mentions, gold topics)."""
-    from khabar.eval import ecbplus
-    from khabar.resolve.mentions import WEIGHTS
-
-    mentions = ecbplus.load_ecbplus(args.data, split=args.split)
-    methods = {"khabar": ecbplus.khabar,
-               "khabar-incremental": partial(ecbplus.khabar, weights=replace(WEIGHTS, linkage="incremental")),
-               "same-lemma": ecbplus.same_lemma, "same-lemma-subtopic": ecbplus.same_lemma_subtopic,
-               "singletons": ecbplus.singletons}
-    chosen = list(methods) if args.method == "all" else [args.method]
-    results = {}
-    predictions: dict[str, str] = {}
-
-    def recording(fn):
-        def predict(ms):
-            out = fn(ms)
-            predictions.update(out)
-            return out
-        return predict
-
-    for name in chosen:
-        results[name] = ecbplus.evaluate(mentions, recording(methods[name]) if name == chosen[0] else methods[name])
-    if args.predictions:
-        Path(args.predictions).write_text("".join(
-            json.dumps({"mention": m.id, "doc": m.doc, "text": m.text, "cluster": predictions.get(m.id)}) + "\n"
-            for m in mentions))
-    if args.format == "json":
-        json.dump({"dataset": "ecbplus", "split": args.split, "data": str(args.data), "results": results},
-                  sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return 0
-    from rich.table import Table
-
-    first = next(iter(results.values()))
-    table = Table(title=f"ECB+ {args.split}: {first['mentions']} event mentions, {first['documents']} documents, "
-                        f"{first['topics']} topics, {first['gold_clusters']} gold clusters (gold mentions, gold topics)")
-    for col in ("method", "MUC R/P/F1", "B3 R/P/F1", "CEAF-e R/P/F1", "CoNLL F1"):
-        table.add_column(col, justify="right")
-    for name, r in results.items():
-        cells = [f"{100 * r[k]['r']:.1f}/{100 * r[k]['p']:.1f}/{100 * r[k]['f1']:.1f}" for k in ("muc", "b3", "ceafe")]
-        table.add_row(name, *cells, f"{100 * r['conll']:.2f}")
-    _console().print(table)
-    return 0
-
-
 def cmd_eval(args: argparse.Namespace) -> int:
     from khabar.eval import evaluate_files
+    from khabar.eval.datasets import DATASETS
 
     if args.gold and args.gold[0] in DATASETS:
         return _dataset_eval(args)
@@ -111,18 +61,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _dataset_eval(args: argparse.Namespace) -> int:
-    """``khabar eval DATASET --data DIR ...``: public benchmarks, each with its own options."""
-    parser = argparse.ArgumentParser(prog=f"khabar eval {args.gold[0]}")
-    parser.add_argument("--data", required=True, help="the dataset folder, laid out like ../shared/data/ecbplus")
-    parser.add_argument("--split", default="dev", help="dev, train, test, or comma-separated topic numbers")
-    parser.add_argument("--method", default="khabar", choices=("khabar", "khabar-incremental", "same-lemma",
-                                                                 "same-lemma-subtopic", "singletons", "all"))
-    parser.add_argument("--format", choices=("table", "json"), default=args.format)
-    parser.add_argument("--predictions", help="write the predicted cluster of every mention (JSON lines)")
-    sub = parser.parse_args(args.gold[1:] + args.rest)
-    if "," in sub.split or sub.split.isdigit():
-        sub.split = [t.strip() for t in sub.split.split(",")]
-    return cmd_eval_ecbplus(sub)
+    """``khabar eval DATASET --data PATH ...``: public benchmarks (``khabar.eval.datasets``)."""
+    from khabar.eval.datasets import run_dataset
+
+    run_dataset(args.gold[0], args.gold[1:] + args.rest, default_format=args.format)
+    return 0
 
 
 def _gold_paths(items: list[str]) -> list[Path]:
@@ -421,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "table"), default="json")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("eval", help="score against gold files, or a public dataset: khabar eval ecbplus --data DIR")
+    p = sub.add_parser("eval", help="score against gold files, or a public dataset: khabar eval muc4|geocode|timex|conll|wikievents|ecbplus --data PATH")
     p.add_argument("gold", nargs="+", help="gold JSON files or folders holding *.gold.json, or a dataset name")
     p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=("table", "json"), default="table")

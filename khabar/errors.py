@@ -46,6 +46,10 @@ class Errors:
     E510 = "storing the document failed: {why}"
     E511 = "extraction failed unexpectedly: {why}"
     E601 = "ECB+ data not found at {path}: {why}"
+    E602 = "{dataset} data not found at {path}: {why}"
+    E603 = "{dataset} file {path} is not valid: {why}"
+    E604 = "dataset {name!r} is not known (choose from {choices})"
+    E605 = "the trained model is missing at {path}: {why}"
     E401 = "knowledge-base file {path} is not valid: {why}"
 
 

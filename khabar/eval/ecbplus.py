@@ -40,7 +40,7 @@ from khabar.eval.coref import conll_f1
 
 __all__ = [
     "DEV_TOPICS", "TRAIN_TOPICS", "TEST_TOPICS", "EcbMention", "EcbMentions", "load_ecbplus",
-    "evaluate", "singletons", "same_lemma", "same_lemma_subtopic", "khabar",
+    "evaluate", "singletons", "same_lemma", "same_lemma_subtopic", "khabar", "add_arguments", "run", "tables",
 ]
 
 DEV_TOPICS = (2, 5, 12, 18, 21, 23, 34, 35)
@@ -350,3 +350,66 @@ def khabar(mentions: list[EcbMention], *, weights: Any = None) -> dict[str, str]
     f = features(mentions, same_lemma(mentions))
     labels = cluster(f, weights or WEIGHTS)
     return {i: f"k{c}" for i, c in zip(f.ids, labels, strict=True)}
+
+
+# ---- the command line (``khabar eval ecbplus``, see khabar.eval.datasets) ---------------------------
+
+METHODS = ("khabar", "khabar-incremental", "same-lemma", "same-lemma-subtopic", "singletons")
+
+
+def add_arguments(parser: Any) -> None:
+    parser.add_argument("--split", default="dev", help="dev, train, test, or comma-separated topic numbers")
+    parser.add_argument("--method", default="khabar", choices=(*METHODS, "all"))
+
+
+def run(args: Any) -> dict[str, Any]:
+    """Cluster the gold mentions of the chosen topics with each method; score them."""
+    from dataclasses import replace
+    from functools import partial
+
+    from khabar.resolve.mentions import WEIGHTS
+
+    split = args.split
+    if "," in split or split.isdigit():
+        split = [t.strip() for t in split.split(",")]
+    mentions = load_ecbplus(args.data, split=split)
+    methods = {"khabar": khabar,
+               "khabar-incremental": partial(khabar, weights=replace(WEIGHTS, linkage="incremental")),
+               "same-lemma": same_lemma, "same-lemma-subtopic": same_lemma_subtopic, "singletons": singletons}
+    chosen = list(methods) if args.method == "all" else [args.method]
+    results: dict[str, Any] = {}
+    predictions: dict[str, str] = {}
+
+    def recording(fn: Predict) -> Predict:
+        def predict(ms: list[EcbMention]) -> Mapping[str, Any]:
+            out = fn(ms)
+            predictions.update(out)
+            return out
+        return predict
+
+    for name in chosen:
+        results[name] = evaluate(mentions, recording(methods[name]) if name == chosen[0] else methods[name])
+    if args.predictions:
+        import json
+
+        Path(args.predictions).write_text("".join(
+            json.dumps({"mention": m.id, "doc": m.doc, "text": m.text, "cluster": predictions.get(m.id)}) + "\n"
+            for m in mentions))
+    first = results[chosen[0]]
+    return {"dataset": "ecbplus", "split": args.split, "data": str(args.data), "results": results,
+            "headline": {"name": f"CoNLL F1 ({chosen[0]})", "value": first["conll"]}}
+
+
+def tables(results: dict[str, Any]) -> list[Any]:
+    from rich.table import Table
+
+    first = next(iter(results["results"].values()))
+    table = Table(title=f"ECB+ {results['split']}: {first['mentions']} event mentions, {first['documents']} "
+                        f"documents, {first['topics']} topics, {first['gold_clusters']} gold clusters "
+                        "(gold mentions, gold topics)")
+    for col in ("method", "MUC R/P/F1", "B3 R/P/F1", "CEAF-e R/P/F1", "CoNLL F1"):
+        table.add_column(col, justify="right")
+    for name, r in results["results"].items():
+        cells = [f"{100 * r[k]['r']:.1f}/{100 * r[k]['p']:.1f}/{100 * r[k]['f1']:.1f}" for k in ("muc", "b3", "ceafe")]
+        table.add_row(name, *cells, f"{100 * r['conll']:.2f}")
+    return [table]
