@@ -61,7 +61,7 @@ REQUESTS: list[tuple[str, str]] = [
     ("api events, country", "/api/events?country={country}"),
     ("web events, one year", "/events.json?since=2020-01-01&until=2020-12-31"),
     ("api events, one year", "/api/events?since=2020-01-01&until=2020-12-31"),
-    ("web events, text", "/events.json?text={text}"),
+    ("web events, text", "/events.json?q={text}"),
     ("api events, text", "/api/events?text={text}"),
     ("web events, actor", "/events.json?actor={actor}"),
     ("api events, actor", "/api/events?actor={actor}"),

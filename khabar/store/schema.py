@@ -151,6 +151,14 @@ canonical_events = Table(
     Index("ix_canonical_block", "family", "date_lo"),
     Index("ix_canonical_country", "country"),
     Index("ix_canonical_date", "date_start"),
+    # the list views' sorts and filters (migration 4): covering, so a page never reads `data`
+    Index("ix_canonical_sort_date", "date_lo", "id"),
+    Index("ix_canonical_sort_fatalities", "fatalities_min", "id"),
+    Index("ix_canonical_sort_sources", "n_sources", "id"),
+    Index("ix_canonical_type", "type", "date_lo", "date_hi", "date_start"),
+    Index("ix_canonical_subtype", "subtype"),
+    Index("ix_canonical_range", "date_hi", "date_lo", "date_start"),
+    Index("ix_canonical_timeline", "date_start", "date_precision", "type"),
 )
 
 events = Table(
