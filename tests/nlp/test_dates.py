@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -5,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.nlp.dates import find_dates
+from khabar.nlp.timex import find_timexes
 
 PUB = date(2024, 4, 10)
 
@@ -66,3 +68,147 @@ def test_any_text_gives_offsets_inside(text):
 def test_a_count_after_and_is_not_a_day():
     d = one("On March 3 and 4 soldiers died.")
     assert (d.value, d.end_value) == ("2024-03-03", None)
+
+
+# ---- the event layer's reading of the TIMEX grammar ---------------------------------------------
+
+def test_only_calendar_dates_date_events():
+    text = "last week, the third quarter, three years, now, recently, this summer, the 1990s, daily"
+    assert find_dates(text, PUB) == []
+
+
+@pytest.mark.parametrize("text,value,precision", [
+    ("two years ago", "2022", "year"),
+    ("On Monday night, gunmen", "2024-04-08", "day"),
+    ("at 10 a.m. Monday", "2024-04-08", "day"),
+    ("last Wednesday", "2024-04-03", "day"),  # "last" is the week before, not today
+    ("fiscal 2023", "2023", "year"),
+    ("in late June 2022", "2022-06", "month"),
+])
+def test_more_calendar_dates(text, value, precision):
+    d = one(text)
+    assert (d.value, d.precision) == (value, precision)
+
+
+def test_the_khabar_policy_never_looks_ahead():
+    # TimeML would read "will visit in December" as the coming December; events keep the past one
+    assert one("He will visit in December.").value == "2023-12"
+    assert one("They will meet on Friday.").value == "2024-04-05"
+
+
+def test_implied_values_do_not_date_events():
+    assert find_dates("Polls close at 10 a.m.", PUB) == []
+    assert find_dates("sales for the year rose", PUB) == []
+
+
+def test_anaphoric_days_count_from_the_last_day_named():
+    found = find_dates("Police raided the house on March 3. The next day, two men were charged.", PUB)
+    assert [(d.text, d.value) for d in found] == [("March 3", "2024-03-03"), ("The next day", "2024-03-04")]
+
+
+def test_numbers_that_name_things_are_not_years():
+    assert find_dates("under Resolution 2254 and Flight 1549", PUB) == []
+
+
+# ---- the TIMEX grammar itself (TimeML values, tense-aware) -------------------------------------------
+
+DCT = date(1998, 8, 7)  # a Friday
+
+
+def timex(text, dct=DCT):
+    found = find_timexes(text, dct)
+    assert len(found) == 1, found
+    assert text[found[0].start:found[0].end] == found[0].text
+    return found[0]
+
+
+@pytest.mark.parametrize("text,span,typ,value", [
+    ("Bombs exploded Friday, killing dozens.", "Friday", "DATE", "1998-08-07"),
+    ("The ministers will meet on Monday.", "Monday", "DATE", "1998-08-10"),
+    ("They met on Monday.", "Monday", "DATE", "1998-08-03"),
+    ("She left last week.", "last week", "DATE", "1998-W31"),
+    ("Talks resume next week.", "next week", "DATE", "1998-W33"),
+    ("Over the weekend, rain fell.", "the weekend", "DATE", "1998-W31-WE"),
+    ("Sales rose this year.", "this year", "DATE", "1998"),
+    ("It began in the 1990s.", "the 1990s", "DATE", "199"),
+    ("It ended in the 20th century.", "the 20th century", "DATE", "19"),
+    ("Profit fell in the third quarter.", "the third quarter", "DATE", "1998-Q3"),
+    ("The plant opens this summer.", "this summer", "DATE", "1998-SU"),
+    ("He resigned last fall.", "last fall", "DATE", "1997-FA"),
+    ("The rebels struck yesterday.", "yesterday", "DATE", "1998-08-06"),
+    ("The vote is tonight.", "tonight", "TIME", "1998-08-07TNI"),
+    ("Prices are high now.", "now", "DATE", "PRESENT_REF"),
+    ("He recently moved.", "recently", "DATE", "PAST_REF"),
+    ("He moved two years ago.", "two years ago", "DATE", "1996"),
+    ("He left six weeks ago.", "six weeks ago", "DATE", "1998-W26"),
+    ("In fiscal 1999, it grew.", "fiscal 1999", "DATE", "1999"),
+    ("The blast came at 10 a.m. and", "10 a.m.", "TIME", "1998-08-07T10:00"),
+    ("It lasted three years.", "three years", "DURATION", "P3Y"),
+    ("a 16-hour shift", "16-hour", "DURATION", "PT16H"),
+    ("It took a minute and a half.", "a minute and a half", "DURATION", "PT1M30S"),
+    ("Prices fell in the past two months.", "the past two months", "DURATION", "P2M"),
+    ("It lasted several years.", "several years", "DURATION", "PXY"),
+    ("They meet every Thursday.", "every Thursday", "SET", "XXXX-WXX-4"),
+    ("It appears weekly.", "weekly", "SET", "P1W"),
+    ("Aug. 7, 1998 was hot.", "Aug. 7, 1998", "DATE", "1998-08-07"),
+    ("The firm was founded in December.", "December", "DATE", "1997-12"),
+    ("The firm will open in December.", "December", "DATE", "1998-12"),
+    ("The pact was signed in January.", "January", "DATE", "1998-01"),
+    ("They fought in the summer of 1996.", "the summer of 1996", "DATE", "1996-SU"),
+    ("It ends at the end of 1999.", "the end of 1999", "DATE", "1999"),
+])
+def test_timeml_values(text, span, typ, value):
+    t = timex(text)
+    assert (t.text, t.type, t.value) == (span, typ, value)
+
+
+def test_weekday_with_a_date_picks_its_year():
+    t = timex("The vote is set for Monday, Oct. 26.", date(1998, 10, 28))
+    assert (t.text, t.value) == ("Monday, Oct. 26", "1998-10-26")
+
+
+def test_relative_expressions_need_a_publication_date():
+    assert timex("Bombs exploded Friday.", None).value is None
+    assert timex("It lasted three years.", None).value == "P3Y"  # durations do not
+    assert timex("Aug. 7, 1998 was hot.", None).value == "1998-08-07"
+
+
+def test_ages_and_rates_are_not_durations():
+    assert find_timexes("Mr. Smith, 52 years old, and a 136-year-old bank", DCT) == []
+    assert find_timexes("It costs $500 million a year.", DCT) == []
+
+
+_TIMEML_VALUE = re.compile(
+    r"\d{4}(?:-\d\d(?:-\d\d(?:T(?:\d\d:\d\d|MO|AF|EV|NI))?)?|-W\d\d(?:-WE)?|-Q[1-4]|-H[12]|-(?:SP|SU|FA|WI))?"
+    r"|\d{2,3}|P(?=.)(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|Q|DE|CE))*(?:T(?:(?:\d+(?:\.\d+)?|X)[HMS])+)?"
+    r"|PRESENT_REF|PAST_REF|FUTURE_REF|XXXX-(?:WXX-[1-7](?:T(?:MO|AF|EV|NI))?|\d\d)")
+_WORDS = ["Friday", "Monday,", "Oct.", "26", "1998", "last", "next", "this", "week", "year", "years", "ago",
+          "two", "twenty-one", "a", "the", "third", "quarter", "of", "in", "May", "March", "3-4", "early", "late",
+          "mid-", "1990s", "10", "a.m.", "noon", "tonight", "yesterday", "morning", "day", "every", "half",
+          "fiscal", "will", "said", ".", ",", "summer", "-", "days", "later", "earlier", "now", "since", "Dec"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=25), st.one_of(st.none(), st.dates()),
+       st.sampled_from(["timeml", "khabar"]))
+def test_the_grammar_on_date_soup(words, dct, policy):
+    text = " ".join(words)
+    found = find_timexes(text, dct, policy=policy)
+    assert found == sorted(found, key=lambda t: t.start)
+    for a, b in zip(found, found[1:], strict=False):
+        assert a.end <= b.start
+    for t in found:
+        assert 0 <= t.start < t.end <= len(text) and text[t.start:t.end] == t.text
+        assert t.type in ("DATE", "TIME", "DURATION", "SET")
+        assert t.value is None or _TIMEML_VALUE.fullmatch(t.value), t
+    for d in find_dates(text, dct):
+        assert d.value is None or re.fullmatch(r"\d{4}(?:-\d\d(?:-\d\d)?)?", d.value)
+        assert (d.value is None) == (d.precision == "unknown")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.one_of(st.none(), st.dates()))
+def test_any_text_and_any_publication_date(text, dct):
+    for t in find_timexes(text, dct):
+        assert text[t.start:t.end] == t.text
+        assert t.value is None or _TIMEML_VALUE.fullmatch(t.value), t
