@@ -27,6 +27,8 @@ _DATELINE = re.compile(
 _PLACE_PREPS = {"in", "at", "near", "outside", "from", "to", "into", "across", "around", "towards", "toward"}
 _PLACE_NOUNS = {"cantonment", "village", "town", "city", "district", "province", "camp", "airport", "market",
                 "region", "area", "outskirts", "border", "base", "barracks"}
+# "the siege of Darayya", "the liberation of Sinjar", "the Damascus suburb of Darayya"
+_PLACE_OF_NOUNS = {"siege", "liberation", "suburb", "suburbs", "neighbourhood", "neighborhood", "out"}
 
 
 def find_dateline(text: str) -> list[tuple[int, int, str]]:
@@ -73,11 +75,16 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _trim(span: Span) -> Span:
-    """Drop a leading article and a trailing possessive from a span."""
+    """Drop a leading article or preposition ("Near Ar Raqqah" opening a sentence), a trailing
+    possessive, and an unclosed parenthesis ("Commission of Inquiry (CoI") from a span."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end - 1 and doc[start].lower_ in ("the", "a", "an"):
+    while start < end - 1 and (doc[start].lower_ in ("the", "a", "an") or (
+            doc[start].lower_ in _PLACE_PREPS | {"on", "of"} and (doc[start].pos_ == "ADP" or doc[start].is_sent_start))):
         start += 1
+    opened = next((k for k in range(start, end) if doc[k].text == "("), None)
+    if opened is not None and opened > start and not any(doc[k].text == ")" for k in range(opened, end)):
+        end = opened
     while end > start + 1 and doc[end - 1].text in ("'s", "\u2019s", "'", "\u2019"):
         end -= 1
     return doc[start:end]
@@ -166,21 +173,36 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
             continue  # "Air Commodore", "Defence Cabinet Secretary": a title, not a name
         if label in ("organization", "person") and gaz.country_of_demonym(text):
             label = "norp"
+        if label in ("organization", "person") and _names_no_actor(span):
+            continue  # "Operation Steel Curtain", "the Geneva Communique": an operation, a text
+        if label == "norp" and not gaz.country_of_demonym(text) and kb.lookup(text) is None \
+                and _known_place(doc, span, gaz, doc_countries):
+            label = "place"  # "the situation in Aleppo" read as a nationality
         if label == "norp":
             code = gaz.country_of_demonym(text)
             mentions.append(Mention(*rng, text, "norp", "ner", country=code))
             taken.append(rng)
             continue
-        if label == "organization" and text.split()[-1].lower() in _FACILITY_HEADS and len(text.split()) > 1:
+        last = text.split()[-1].lower()
+        if label == "place" and len(span) > 1 and last in _MEETING_WORDS:
+            label = "organization"
+        if len(text.split()) > 1 and (label == "organization" and last in _FACILITY_HEADS
+                                      or label == "person" and last in _FACILITY_NOT_SURNAME):
             mentions.append(Mention(*rng, text, "place", "ner", feature="facility"))
             taken.append(rng)
             continue
         if label == "organization" and _person_context(doc, span, text):
             label = "person"
+        elif label == "place" and ent.label_ == "GPE" and len(span) <= 2 and not gaz.candidates(text) \
+                and kb.lookup(text) is None and (_person_context(doc, span, text) or _human_subject(span)):
+            label = "person"  # "Sadiq beamed", "Karim replied": a name the model took for a place
         if label in ("person", "organization") and _followed_by_designator(doc, span):
             label = "place"
         elif label in ("person", "organization") and _place_context(doc, span) and gaz.candidates(text):
             label = "place"
+        elif label in ("person", "organization") and len(span) <= 3 and kb.lookup(text) is None \
+                and _place_by_company(doc, span, gaz, mentions):
+            label = "place"  # "Raqqah, Syria", "Mosul and Raqqah", "the liberation of Raqqah"
         elif label == "organization" and len(span) == 1 and kb.lookup(text) is None and any(
                 p.feature == "city" and p.country in doc_countries for p in gaz.candidates(text)):
             label = "place"  # "the Nyanya bombing": a town the article's country holds
@@ -216,7 +238,13 @@ def find_mentions(doc: Doc, *, kb: KnowledgeBase | None = None, published: str |
 _FACILITY_HEADS = {"hotel", "hospital", "school", "mosque", "church", "temple", "shrine", "market", "airport",
                    "stadium", "prison", "jail", "camp", "station", "hall", "bridge", "embassy", "cantonment",
                    "compound", "barracks", "palace", "mall", "theatre", "theater", "cathedral", "synagogue",
-                   "gurdwara", "madrassa", "seminary", "academy", "college", "base", "airbase", "port", "refinery"}
+                   "gurdwara", "madrassa", "seminary", "academy", "college", "base", "airbase", "port", "refinery",
+                   "airfield", "museum", "dam", "barrage"}
+# a meeting is not a place: "at the Manama Dialogue", "the G-20 Interfaith Conference"
+_MEETING_WORDS = {"conference", "dialogue", "summit", "forum", "talks", "congress", "symposium", "convention"}
+# facility heads that are never surnames: "Samarra Barrage" read as a person is still a facility
+_FACILITY_NOT_SURNAME = {"dam", "barrage", "airport", "airbase", "mosque", "hospital", "stadium", "prison",
+                         "refinery", "embassy", "barracks", "cathedral", "synagogue", "shrine"}
 _FORCE_NOUNS = {"forces", "force", "troops", "soldiers", "army", "military", "jets", "warplanes", "aircraft",
                 "navy", "gunboats", "artillery", "drones", "commandos", "servicemen", "paratroopers", "marines"}
 _POLICE_NOUNS = {"police", "policemen", "officers"}
@@ -276,9 +304,74 @@ def _place_context(doc: Doc, span: Span) -> bool:
     nxt = doc[span.end] if span.end < len(doc) else None
     if prev is not None and prev.lower_ in _PLACE_PREPS:
         return True
-    if prev is not None and prev.lower_ == "of" and prev2 is not None and prev2.lower_ in (set(_SETTLEMENT) | _PLACE_NOUNS):
+    if prev is not None and prev.lower_ == "of" and prev2 is not None and prev2.lower_ in (
+            set(_SETTLEMENT) | _PLACE_NOUNS | _PLACE_OF_NOUNS):
         return True
     return nxt is not None and nxt.lower_ in _PLACE_NOUNS
+
+
+_NOT_ACTOR_HEADS = {"communique", "communiqu\u00e9", "agreement", "accord", "accords", "treaty", "resolution",
+                    "ceasefire", "truce", "declaration", "protocol", "cessation", "law", "charter", "memorandum"}
+_HUMAN_VERBS = {"say", "tell", "reply", "insist", "explain", "ask", "add", "recall", "beam", "smile", "laugh", "sigh",
+                "nod", "shrug", "grin", "weep", "cry", "whisper", "shout", "meet", "call", "draw", "stand", "sit",
+                "walk", "play", "sing", "remember", "believe", "hope", "want", "decide", "continue", "represent"}
+_BIG_CITY = 500_000
+
+
+def _names_no_actor(span: Span) -> bool:
+    """Names of operations and of texts are not persons or organizations: 'Operation Steel
+    Curtain', 'the Geneva Communique', 'Cessation of Hostilities', 'Law of Armed Conflict'."""
+    words = [t.lower_ for t in span]
+    if len(words) >= 2 and words[0] == "operation" and span[1].is_title:
+        return True
+    words = [w for w in words if w.isalpha()]  # "UN Security Council Resolutions 2254"
+    head = words[words.index("of") - 1] if "of" in words[1:] else words[-1] if words else ""
+    return head in _NOT_ACTOR_HEADS or head.rstrip("s") in _NOT_ACTOR_HEADS
+
+
+def _known_place(doc: Doc, span: Span, gaz, countries: set) -> bool:
+    """A town or province the gazetteer knows, and that is big, in the article's countries, or
+    where the words around it put a place."""
+    cands = [p for p in gaz.candidates(span.text) if p.feature in ("city", "province", "district")]
+    return any(p.population >= 100_000 or p.country in countries for p in cands) or (
+        bool(cands) and _place_context(doc, span))
+
+
+def _human_subject(span: Span) -> bool:
+    """The subject (or a coordinated subject) of a verb only people do: 'Sadiq beamed'."""
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in _HUMAN_VERBS
+
+
+def _place_by_company(doc: Doc, span: Span, gaz, mentions: list[Mention]) -> bool:
+    """A name the gazetteer knows as a town or province, that the model called a person or an
+    organization, is a place when a country follows it ('Raqqah, Syria'), when it is coordinated
+    with a place ('Mosul and Raqqah'), or when it is a city of half a million people or more that
+    nothing in the sentence marks as a person ('the liberation of Raqqah')."""
+    cands = [p for p in gaz.candidates(span.text) if p.feature in ("city", "province", "district")]
+    if not cands:
+        return False
+    places = [(m.start, m.end) for m in mentions if m.type == "place"]
+
+    def is_place(tok) -> bool:
+        return tok.ent_type_ in ("GPE", "LOC") or any(a <= tok.idx < b for a, b in places)
+
+    if span.end + 1 < len(doc) and doc[span.end].text == "," and any(
+            m.feature == "country" and m.start == doc[span.end + 1].idx for m in mentions):
+        return True
+    root = span.root
+    partners = [c for c in root.children if c.dep_ == "conj"] + ([root.head] if root.dep_ == "conj" else [])
+    if any(is_place(t) for t in partners):
+        return True
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and (prev.lower_.rstrip(".") in _PERSON_CUES or prev.lower_.rstrip(".") in _TITLE_WORDS):
+        return False
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if nxt is not None and nxt.lemma_.lower() in _HUMAN_VERBS:
+        return False
+    return len(span) == 1 and any(p.population >= _BIG_CITY for p in cands) and not _person_context(doc, span, span.text)
 
 
 _TITLE_WORDS = {"air", "commodore", "marshal", "general", "lieutenant", "colonel", "major", "captain", "admiral",
@@ -329,11 +422,18 @@ def _place_then_name(doc: Doc, span: Span, gaz) -> tuple[Span, Span] | None:
     return None
 
 
+_HONORIFICS = {"mr", "mrs", "ms", "dr"}
+
+
 def _appositive_persons(doc: Doc, mentions: list[Mention], taken: list[tuple[int, int]]) -> None:
-    """Unlabelled two- or three-word names described as people: 'Rex Masai, a young man, ...'."""
+    """Unlabelled two- or three-word names described as people: 'Rex Masai, a young man, ...',
+    and one-word names after an honorific: 'Mr Alzoubi'."""
     for span in _proper_noun_runs(doc):
+        if len(span) > 1 and span[0].lower_.rstrip(".") in _HONORIFICS:
+            span = span[1:]  # "Mr Alzoubi": the honorific is not part of the name
         rng = (span.start_char, span.end_char)
-        if not 2 <= len(span) <= 3 or any(_overlaps(rng, t) for t in taken):
+        honorific = span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in _HONORIFICS
+        if not (2 <= len(span) <= 3 or honorific and len(span) == 1) or any(_overlaps(rng, t) for t in taken):
             continue
         if any(t.lower_ in _ORG_WORDS or t.ent_type_ in ("GPE", "LOC", "DATE") for t in span):
             continue
