@@ -12,11 +12,11 @@ from collections import Counter
 from spacy.tokens import Doc
 
 from khabar.model import Entity, Geo, Span
-from khabar.nlp.gazetteer import Gazetteer, load_gazetteer, place_key
+from khabar.nlp.gazetteer import load_gazetteer, place_key
 from khabar.nlp.kb import KnowledgeBase, load_kb
 from khabar.nlp.mentions import Mention
 from khabar.nlp.pipeline import doc_text
-from khabar.nlp.places import Context, base_name, geocode, to_geo
+from khabar.nlp.places import base_name, geocode_mentions
 from khabar.nlp.text import norm_name
 
 __all__ = ["build_entities"]
@@ -38,88 +38,16 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _context(mentions: list[Mention], gaz: Gazetteer) -> Context:
-    countries: Counter = Counter()
-    admin1: set[tuple[str, str]] = set()
-    for m in mentions:
-        if m.country and m.type in ("place", "norp"):
-            countries[m.country] += 1
-        if m.type == "place" and m.feature == "province":
-            for p in gaz.candidates(base_name(m.text)):
-                if p.feature == "province" and p.country:
-                    admin1.add((p.country, place_key(p.name)))
-    return Context(countries, admin1)
-
-
-def _sentence_countries(doc: Doc, m: Mention, mentions: list[Mention]) -> frozenset[str]:
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    if span is None:
-        return frozenset()
-    lo, hi = span.sent.start_char, span.sent.end_char
-    return frozenset(x.country for x in mentions if x.country and lo <= x.start < hi and x is not m)
-
-
-def _is_admin1(name: str) -> bool:
-    return any(p.feature == "province" for p in load_gazetteer().candidates(name))
-
-
-def _local_constraints(i: int, mentions: list[Mention], text: str) -> tuple[str | None, str | None]:
-    """Country and province that the words right around a place mention pin it to."""
-    m = mentions[i]
-    country = admin1 = None
-    if i + 1 < len(mentions):
-        nxt = mentions[i + 1]
-        gap = text[m.end:nxt.start]
-        if nxt.type == "place" and gap.strip() in (",", "in", ", in") and len(gap) <= 6:
-            if nxt.feature == "country":
-                country = nxt.country
-            elif nxt.feature == "province" or (nxt.feature is None and _is_admin1(nxt.text)):
-                admin1 = base_name(nxt.text)
-    if i > 0:
-        prev = mentions[i - 1]
-        gap = text[prev.end:m.start]
-        if prev.type == "place" and prev.feature == "country" and gap.strip() in ("'s", "\u2019s", "'", "\u2019"):
-            country = prev.country
-        if prev.type == "norp" and prev.country and m.start - prev.end <= 20 and gap.strip().lower() in (
-            "city of", "town of", "village of", "province of", "region of", "capital", "city", "town"
-        ):
-            country = prev.country
-    return country, admin1
-
-
 def build_entities(doc: Doc, mentions: list[Mention], *, published: str | None = None,
                    kb: KnowledgeBase | None = None) -> tuple[list[Entity], dict[int, str]]:
     """Entities in order of first mention, and a map from mention index to entity id."""
     kb = kb or load_kb()
-    gaz = load_gazetteer()
     text = doc_text(doc)
-    ctx = _context(mentions, gaz)
     n = len(mentions)
     uf = _UnionFind(n)
 
-    # geocode place mentions one by one, with local constraints
-    place_of: dict[int, tuple[str, Geo | None]] = {}
-    for i, m in enumerate(mentions):
-        if m.type != "place":
-            continue
-        if m.feature == "country" and m.country:
-            p = gaz.country(m.country)
-            place_of[i] = (f"country:{m.country}", to_geo(p, "country") if p else Geo(country=m.country, feature="country"))
-            continue
-        if m.kb_id:
-            e = kb.entries[m.kb_id]
-            place_of[i] = (f"kb:{e.id}", Geo(lat=e.lat, lon=e.lon, country=e.country, admin1=e.admin1,
-                                            feature=e.feature or "facility", gazetteer_id=f"kb:{e.id}"))
-            continue
-        near_country, near_admin1 = _local_constraints(i, mentions, text)
-        hit = geocode([m.text], gaz=gaz, ctx=ctx, hint=m.feature, near_country=near_country,
-                      near_admin1=near_admin1, sentence_countries=_sentence_countries(doc, m, mentions))
-        if hit is None:
-            place_of[i] = (f"name:{place_key(base_name(m.text))}", None)
-        else:
-            place, feature = hit
-            place_of[i] = (place.id if feature == place.feature or place.feature != "city" else f"{place.id}:{feature}",
-                           to_geo(place, feature))
+    # geocode the place mentions together, each with its local cues (nlp.places)
+    place_of = geocode_mentions(doc, mentions, gaz=load_gazetteer(), kb=kb)
 
     _contain_facilities(mentions, place_of, text)
 
