@@ -21,6 +21,8 @@ __all__ = ["DateMention", "find_dates", "parse_published", "MONTHS", "WEEKDAYS"]
 
 _PRECISION = {"day": "day", "part": "day", "time": "day", "month": "month", "year": "year"}
 _CALENDAR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
+# "post-1959 politics", "pre-war": a bound, not the time of an event (as "since 2011", conventions.md)
+_BOUND = re.compile(r"(?:post|pre)-", re.I)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def parse_published(value: str | None) -> date | None:
 def as_date_mention(t: Timex) -> DateMention | None:
     """The event-layer reading of one TIMEX3, or None when it cannot date an event."""
     precision = _PRECISION.get(t.grain)
-    if precision is None or t.type not in ("DATE", "TIME") or t.implied:
+    if precision is None or t.type not in ("DATE", "TIME") or t.implied or _BOUND.match(t.text):
         return None
     value = t.value[:10] if t.value else None
     if value is not None and not _CALENDAR.fullmatch(value):

@@ -178,6 +178,73 @@ def test_ages_and_rates_are_not_durations():
     assert find_timexes("It costs $500 million a year.", DCT) == []
 
 
+# ---- second round (docs/eval/timex.md, "What changed"): each case is a hand-made sentence ------------
+
+@pytest.mark.parametrize("text,span,typ,value", [
+    ("The paper appears daily.", "daily", "SET", "P1D"),
+    ("Protesters prayed as Easter week began.", "Easter week", "DATE", "1998-W15"),
+    ("He was arrested on Good Friday.", "Good Friday", "DATE", "1998-04-10"),
+    ("January nineteen ninety-seven. Atlanta again.", "January nineteen ninety-seven", "DATE", "1997-01"),
+    ("to halve unemployment by the year two thousand.", "the year two thousand", "DATE", "2000"),
+    ("the post-1959 politics", "post-1959", "DATE", "1959"),
+    ("Over the next couple of years we grow.", "the next couple of years", "DURATION", "P2Y"),
+    ("Islam will one day be the second religion.", "one day", "DATE", "FUTURE_REF"),
+    ("They left the day before.", "the day before", "DATE", "1998-08-06"),
+    ("They traded Thanksgiving Day.", "Thanksgiving Day", "DATE", "1997-11-27"),
+])
+def test_timeml_values_second_round(text, span, typ, value):
+    t = timex(text)
+    assert (t.text, t.type, t.value) == (span, typ, value)
+
+
+def test_what_is_not_a_temporal_expression():
+    none_here = ["NATO moved into Eastern Europe.", 'Baker said on ABC\'s "This Week," that',
+                 "a picture of Gary Cooper in High Noon.", "He said on CBS's 60 Minutes that",
+                 "Return the boy as soon as possible.", "last seen the day before authorities issued a warrant",
+                 "It has been troubled for years.", "the company's quarterly dividend", "It grows 8% annually."]
+    for text in none_here:
+        assert find_timexes(text, DCT) == [], text
+
+
+def test_a_second_day_of_the_month_and_a_clock_time_before_brackets():
+    found = find_timexes("The summit is on April 24 and 25.", date(1999, 2, 10))
+    assert [(t.text, t.value) for t in found] == [("April 24", "1999-04-24"), ("25", "1999-04-25")]
+    assert [t.text for t in find_timexes("on April 24 and 25 people died", date(1999, 2, 10))] == ["April 24"]
+    text = "The blast occurred at about 10:35 a.m. (0735 GMT) Friday, toppling a building."
+    found = find_timexes(text, date(1998, 8, 8))  # published on the Saturday
+    assert [(t.text, t.value, t.implied) for t in found] == [
+        ("about 10:35 a.m.", "1998-08-07T10:35", False), ("Friday", "1998-08-07", False)]
+    assert [t.text for t in find_timexes("at 9 p.m. (1800 GMT).", DCT)] == ["9 p.m."]
+
+
+def test_tense_from_the_parse_of_the_governing_verb():
+    from khabar.nlp.pipeline import parse
+
+    wed = date(1998, 9, 30)
+    text = "The team planned to leave Nairobi on Thursday for Dar es Salaam."
+    (by_words,) = find_timexes(text, wed)
+    (by_parse,) = find_timexes(text, wed, parser=parse)
+    assert by_words.value == "1998-09-24"  # "planned" is a past form: the words alone read it as past
+    assert by_parse.value == "1998-10-01"  # the infinitive of "planned to" lies ahead
+    cases = [("Talks will resume Friday.", "1998-10-02"), ("Talks resumed Friday.", "1998-09-25"),
+             ("He and Arafat meet separately Monday with Albright.", "1998-10-05"),
+             ("The ministry said Monday that it agreed.", "1998-09-28"),
+             ("The board has scheduled a news conference Thursday.", "1998-10-01"),
+             ("The offer had been due to expire Friday.", "1998-09-25"),
+             ("The shares rose from Thursday's closing price.", "1998-09-24")]
+    for sentence, value in cases:
+        (t,) = find_timexes(sentence, wed, parser=parse)
+        assert t.value == value, sentence
+    calls = []
+    find_timexes("It lasted three years.", wed, parser=lambda s: calls.append(s))
+    assert calls == []  # no tense question, no parse
+
+
+def test_bounds_and_feasts_for_events():
+    assert find_dates("the post-1959 politics", PUB) == []  # a bound, like "since 2011"
+    assert [d.value for d in find_dates("arrested on Easter Sunday", PUB)] == ["2024-03-31"]
+
+
 _TIMEML_VALUE = re.compile(
     r"\d{4}(?:-\d\d(?:-\d\d(?:T(?:\d\d:\d\d|MO|AF|EV|NI))?)?|-W\d\d(?:-WE)?|-Q[1-4]|-H[12]|-(?:SP|SU|FA|WI))?"
     r"|\d{2,3}|P(?=.)(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|Q|DE|CE))*(?:T(?:(?:\d+(?:\.\d+)?|X)[HMS])+)?"
