@@ -1,47 +1,24 @@
-"""extract() on arbitrary and awkward text: no exception, every offset inside the text."""
+"""extract() on awkward text: no exception, every span inside the text (the properties behind
+these cases, with generated text, are in tests/test_properties.py)."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from khabar import extract
+from tests.test_properties import check_extract
 
-WORDS = st.sampled_from([
-    "Kabul", "the", "bombing", "killed", "at least", "12", "people", "on", "Monday", "IS-K", "claimed",
-    "responsibility", "(", ")", ",", ".", "—", "“", "”", "police", "arrested", "Taliban", "in", "March 22",
-    "2021", "he", "says", "was", "recruited", "by", "Russia’s", "Vladimir", "oblast", "respectively", "and",
-    "KABUL", "\n\n", "al-Shabaab", "fighters", "attacked", "a", "hotel", "Mogadishu", "Daesh–Khorasan",
-])
-
-
-def check(text: str) -> None:
-    d = extract(text, published="2024-04-10").to_dict()
-    for e in d["entities"]:
-        for m in e["mentions"]:
-            assert text[m["start"]:m["end"]] == m["text"]
-    for v in d["events"]:
-        for s in v["evidence"]:
-            assert text[s["start"]:s["end"]] == s["text"]
-        assert v["date"]["precision"] in ("day", "month", "year", "unknown")
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(WORDS, min_size=1, max_size=60).map(" ".join))
-def test_news_like_word_salad(text):
-    if text.strip():
-        check(text)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(min_size=1, max_size=300))
-def test_arbitrary_unicode(text):
-    if text.strip():
-        check(text)
+check = check_extract  # the name other tests import (tests/extract/test_events.py)
 
 
 @pytest.mark.parametrize("text", [
     "A", "(", "KABUL —", "KABUL, Afghanistan —", "\u200b\u200bKabul", "1 2 3 4 5", "March 22" * 50,
     "The the the the.", "IS IS IS-K IS-K (IS-K) (IS) , or X,",
+    # what hostile input leaves after decoding: controls, bidi marks, joiners, emoji, huge tokens
+    "Gunmen\x07 killed\x1b[31m 12 people in Kabul\x00 on Monday.",
+    "\u202eGunmen killed 12 people in Kabul\u202c on \u2066Monday\u2069.",
+    "Gunmen killed 12 people in Kab\u200dul 🇦🇫💣 on Monday, officials said.",
+    "Gunmen killed " + "x" * 20_000 + " people in Kabul.",
+    "Kabul. " * 2000,
+    "Gunmen killed 9223372036854775807 people in Kabul.",
+    "\ufeffKABUL — A bomb killed three people on Monday.\r\n\r\nPolice said two were arrested.",
 ])
 def test_awkward_inputs(text):
-    check(text)
+    check_extract(text)

@@ -5,6 +5,13 @@ in ``workers`` processes that each load the models once. Everything that touches
 runs in this process, one article per transaction, so a crash or a bad article never
 leaves half an article behind, and the content-hash ledger (``documents.content_hash``)
 makes a re-run skip what is already stored: ingest is idempotent and resumable.
+
+Memory stays bounded whatever the input size: inputs are read lazily and at most a few
+documents per worker are in flight (a process pool fed an iterator would otherwise read the
+whole input ahead of the workers). A worker that dies (a crash in native code, the kernel's
+OOM killer) breaks the pool; the pool is restarted and the documents that were in flight are
+retried one at a time, so the one that kills its worker is found and recorded (E512) and the
+batch goes on.
 """
 
 from __future__ import annotations
@@ -12,7 +19,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -96,12 +106,75 @@ def _analyse_no_embed(doc: Document) -> Analysed:
     return analyse(doc, embeddings=False)
 
 
-def _pending(items: Iterable[Any], store: Store, summary: IngestSummary, run_id: str) -> Iterator[Document]:
-    """Documents not yet stored (and not seen earlier in this batch); failures recorded."""
-    seen: set[str] = set()
+class _Workers:
+    """``fn`` (``analyse``) in ``n`` spawned processes: results in input order, at most
+    ``window`` documents in flight, and a dead worker costs only the document that killed it
+    (``fn`` must return an ``Analysed`` tuple; ``initializer`` loads the models once per worker)."""
+
+    def __init__(self, n: int, *, fn: Callable[[Document], Analysed] = _analyse_no_embed,
+                 initializer: Callable[[], None] | None = _worker_init, window: int | None = None) -> None:
+        self.n, self.window, self.fn, self.initializer = n, window or 4 * n, fn, initializer
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.n, mp_context=mp.get_context("spawn"), initializer=self.initializer)
+
+    def _restart(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._start()
+
+    def close(self, *, wait: bool = True) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=True)
+
+    def map(self, docs: Iterable[Document]) -> Iterator[Analysed]:
+        flight: deque[tuple[Document, Future[Analysed]]] = deque()
+        for doc in docs:
+            flight.append((doc, self._submit(doc)))
+            yield from self._collect(flight, keep=self.window - 1)
+        yield from self._collect(flight, keep=0)
+
+    def _submit(self, doc: Document) -> Future[Analysed]:
+        try:
+            return self.pool.submit(self.fn, doc)
+        except BrokenProcessPool:
+            self._restart()
+            return self.pool.submit(self.fn, doc)
+
+    def _collect(self, flight: deque[tuple[Document, Future[Analysed]]], *, keep: int) -> Iterator[Analysed]:
+        while len(flight) > keep:
+            doc, future = flight.popleft()
+            try:
+                yield future.result()
+            except BrokenProcessPool:  # some document in flight killed its worker: find which
+                suspects = [doc, *(d for d, _ in flight)]
+                flight.clear()
+                self._restart()
+                for suspect in suspects:
+                    yield self._alone(suspect)
+
+    def _alone(self, doc: Document) -> Analysed:
+        try:
+            return self._submit(doc).result()
+        except BrokenProcessPool:
+            self._restart()
+            return doc, None, {}, KhabarError.make("E512").line()
+
+
+def _pending(items: Iterable[Any], store: Store, summary: IngestSummary, run_id: str, *,
+             on_progress: Callable[[IngestSummary], None] | None = None,
+             in_flight: set[str] | None = None) -> Iterator[Document]:
+    """Documents not yet stored (and not seen earlier in this batch); failures recorded.
+
+    ``in_flight``: the content hashes handed on and not yet written; the writer removes each
+    once written, so memory holds the documents in flight, not every hash of a huge input
+    (a written one is then found in the store). Without it every hash of the batch is kept.
+    """
+    seen: set[str] = set() if in_flight is None else in_flight
     for item in items:
         if not isinstance(item, Document):
             _fail(store, summary, run_id, origin=item.origin, code=item.code, message=item.message)
+            if on_progress is not None:
+                on_progress(summary)
             continue
         digest = content_hash(item.text)
         if digest in seen:
@@ -125,9 +198,14 @@ def _fail(store: Store, summary: IngestSummary, run_id: str, *, origin: str, cod
 
 def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
            published_default: str | None = None, embeddings: bool = True, fetcher: Any = None,
-           on_progress: Callable[[IngestSummary], None] | None = None, command: str = "ingest") -> IngestSummary:
-    """Ingest paths, URLs and ready ``Document`` objects into ``store``; never raises for bad input."""
+           on_progress: Callable[[IngestSummary], None] | None = None, command: str = "ingest",
+           max_feed_items: int = 1000) -> IngestSummary:
+    """Ingest paths, URLs and ready ``Document`` objects into ``store``; never raises for bad input.
+
+    Ready Documents are screened like read ones (length, language: ``ingest.sources.screen``).
+    """
     from khabar.ingest import iter_documents
+    from khabar.ingest.sources import Failure, screen
 
     t0 = time.perf_counter()
     run_id = "r" + hashlib.sha256(f"{time.time_ns()}|{command}".encode()).hexdigest()[:15]
@@ -136,22 +214,21 @@ def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
                     version=__version__)
     summary = IngestSummary(run_id=run_id)
 
-    def items() -> Iterator[Any]:  # ready Documents pass through; paths and URLs are read
+    def items() -> Iterator[Any]:  # ready Documents are screened; paths and URLs are read
         for item in inputs:
             if isinstance(item, Document):
-                yield item
+                err = screen(item)
+                yield item if err is None else Failure(item.origin or "<document>", err.code, err.line())
             else:
-                yield from iter_documents([item], fetcher=fetcher, published_default=published_default)
+                yield from iter_documents([item], fetcher=fetcher, published_default=published_default,
+                                          max_feed_items=max_feed_items)
 
-    todo = _pending(items(), store, summary, run_id)
-    if workers > 1:
-        ctx = mp.get_context("spawn")
-        pool = ctx.Pool(workers, initializer=_worker_init)
-        fn = analyse if embeddings else _analyse_no_embed
-        results: Iterator[Analysed] = pool.imap(fn, todo, chunksize=2)
-    else:
-        pool = None
-        results = (analyse(d, embeddings=embeddings) for d in todo)
+    in_flight: set[str] = set()
+    todo = _pending(items(), store, summary, run_id, on_progress=on_progress, in_flight=in_flight)
+    pool = _Workers(workers, fn=analyse if embeddings else _analyse_no_embed) if workers > 1 else None
+    results: Iterator[Analysed] = (pool.map(todo) if pool is not None
+                                   else (analyse(d, embeddings=embeddings) for d in todo))
+    finished = False
     try:
         for doc, report, vectors, error in results:
             origin = doc.origin or doc.url or doc.title or "<document>"
@@ -165,16 +242,18 @@ def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
                 except Exception as exc:  # rolled back; the store is as it was
                     msg = KhabarError.make("E510", why=f"{type(exc).__name__}: {str(exc).splitlines()[0]}").line()
                     _fail(store, summary, run_id, origin=origin, code="E510", message=msg)
-                else:
+                else:  # stored: its hash is in the ledger now (failed ones stay in the set)
+                    in_flight.discard(content_hash(doc.text))
                     summary.new += 1
                     summary.events += written.events
                     summary.entities_new += written.entities_new
                     summary.canonical_touched += len(written.canonical)
             if on_progress is not None:
                 on_progress(summary)
+        finished = True
     finally:
         if pool is not None:
-            pool.terminate()
+            pool.close(wait=finished)
     summary.seconds = round(time.perf_counter() - t0, 2)
     store.finish_run(run_id, {k: v for k, v in summary.to_dict().items() if k != "failures"})
     return summary

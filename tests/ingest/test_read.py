@@ -37,3 +37,21 @@ def test_directory_refused():
     with pytest.raises(KhabarError) as err:
         read_text(DATA)
     assert err.value.code == "E105"
+
+
+def test_windows_1252_before_latin1():
+    assert decode_text("“Bogotá” – 5 €".encode("cp1252")) == "“Bogotá” – 5 €"
+
+
+def test_non_regular_and_oversized_files_are_refused_unopened(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # opening it would block until a writer came
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(25_000_000)
+    for path, code, words in ((fifo, "E114", "named pipe"), (big, "E106", "25000000 bytes")):
+        with pytest.raises(KhabarError) as err:
+            read_text(path)
+        assert err.value.code == code and words in err.value.line()
