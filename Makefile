@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.khabar-installed
 
-.PHONY: demo test lint eval bench screenshots venv clean
+.PHONY: demo test lint eval train bench screenshots venv clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,12 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/khabar eval ../shared/gold/*.gold.json corpus/*.gold.json
+
+# Retrain the learned role tagger (khabar/models/roles) from MUC-4 train, choosing the epoch on
+# MUC-4 dev; reads ../shared/data/muc4 (DATA=... for another copy). About 2 h on 2 cores.
+DATA ?= ../shared/data
+train: $(STAMP)
+	$(BIN)/python -m khabar.learn.train --data $(DATA)/muc4 --out khabar/models/roles
 
 clean:
 	rm -rf $(VENV) build *.egg-info

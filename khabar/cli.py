@@ -162,6 +162,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from khabar.batch import ingest
     from khabar.export.views import summary_table
 
+    if args.engine != "ray":
+        for option, value in (("--address", args.address), ("--shards-dir", args.shards_dir),
+                              ("--shard-size", args.shard_size), ("--keep-shards", args.keep_shards or None)):
+            if value is not None:
+                raise KhabarError.make("E230", option=option)
     store = _open(args)
     console = _console()
     columns = (SpinnerColumn(), TextColumn("[bold]ingest"), BarColumn(bar_width=None),
@@ -176,14 +181,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.update(task, completed=done, line=f"{done} docs ({s.new} new, {s.unchanged} unchanged, "
                                                  f"{s.failed} failed) · {rate:.1f} new docs/s")
 
-        summary = ingest(args.inputs, store, workers=args.workers, published_default=args.published_default,
-                         embeddings=not args.no_embeddings, on_progress=tick,
-                         command="ingest " + " ".join(args.inputs))
+        common = {"published_default": args.published_default, "embeddings": not args.no_embeddings,
+                  "on_progress": tick, "command": "ingest " + " ".join(args.inputs)}
+        if args.engine == "ray":
+            from khabar.batch.ray import ingest as ray_ingest
+
+            summary = ray_ingest(args.inputs, store, address=args.address, workers=args.workers,
+                                 shards_dir=args.shards_dir, shard_size=args.shard_size,
+                                 keep_shards=args.keep_shards, **common)
+        else:
+            summary = ingest(args.inputs, store, workers=args.workers or 1, **common)
     if args.format == "json":
         json.dump(summary.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         console.print(summary_table(summary.to_dict()))
+        if args.engine == "ray":
+            console.print(f"Ray: {summary.workers} workers; {summary.shards} shards analysed, "
+                          f"{summary.shards_reused} finished shards reused from an interrupted run; "
+                          f"{summary.actors} actors did the work")
         for f in summary.failures[:20]:
             console.print(Text(f"  failed: {f['origin']}: {f['message']}"), style="red")
     return 1 if summary.failed and not (summary.new or summary.unchanged) else 0
@@ -303,8 +319,17 @@ def add_store_commands(sub) -> None:
     p.add_argument("inputs", nargs="+", help=".txt .html .jsonl .json .csv files, folders, http(s) URLs, feeds, -")
     _store_args(p)
     p.add_argument("--published-default", help="publication date for inputs that give none (YYYY-MM-DD)")
-    p.add_argument("--workers", type=int, default=1, help="extraction processes (models load once per worker)")
+    p.add_argument("--workers", type=int, help="extraction processes, or Ray actors (models load once per "
+                   "worker; default 1, with --engine ray the cluster's CPUs)")
     p.add_argument("--no-embeddings", action="store_true", help="resolve events without sentence embeddings")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="where extraction runs: worker processes here, or a Ray cluster (docs/distributed.md)")
+    p.add_argument("--address", help="with --engine ray: auto, HOST:PORT or ray://HOST:PORT of a running "
+                   "cluster (default: start Ray on this machine)")
+    p.add_argument("--shards-dir", help="with --engine ray: where analysed shards wait to be stored, so an "
+                   "interrupted run resumes (default: ./khabar-shards)")
+    p.add_argument("--shard-size", type=int, help="with --engine ray: about this many articles per shard (32)")
+    p.add_argument("--keep-shards", action="store_true", help="with --engine ray: keep shards once stored")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)

@@ -6,6 +6,7 @@
 4. ``nlp.attributes``            persons -> age, residence, nationality, title
 5. ``extract.extract_events``    Doc + entities -> event mentions per sentence
 6. ``extract.finalise_events``   event mentions -> events (split, placed, joined)
+6b. ``extract.add_learned_roles`` the learned role tagger's phrases -> participants the rules missed
 7. ``extract.find_relations``    entities -> relations (text and KB)
 """
 
@@ -17,6 +18,8 @@ import time
 from khabar import __version__
 from khabar.errors import KhabarError
 from khabar.extract import build_index, extract_events, finalise_events, find_relations
+from khabar.extract.learned import add_learned_roles, learned_regions
+from khabar.learn.roles import load_tagger
 from khabar.model import Document, Report
 from khabar.nlp.attributes import group_nationality, person_attributes
 from khabar.nlp.dates import parse_published
@@ -41,15 +44,16 @@ def _blank_dateline(text: str) -> str:
 
 def document_id(text: str) -> str:
     """Content-addressed id: the same text always gets the same id."""
-    return "d" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return "d" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def extract(text: str, published: str | None = None, title: str | None = None, url: str | None = None,
-            source: str | None = None) -> Report:
+            source: str | None = None, *, learned: bool = True) -> Report:
     """Extract entities, events and relations from one article.
 
     ``published`` (YYYY-MM-DD) anchors relative dates ("March 22", "this year"); without
-    it such dates keep their words but no calendar value.
+    it such dates keep their words but no calendar value. ``learned``: add the learned role
+    tagger's participants (when its weights are installed; ``meta["learned"]`` says).
     """
     if not isinstance(text, str):
         raise TypeError("text must be str")
@@ -69,6 +73,10 @@ def extract(text: str, published: str | None = None, title: str | None = None, u
     idx = build_index(doc, spans, entities)
     raw = extract_events(doc, idx, published=pub, entities=entities)
     events = finalise_events(raw, entities, published=published)
+    tagger = load_tagger() if learned else None
+    regions = learned_regions(events) if tagger is not None else []
+    if tagger is not None and regions:
+        add_learned_roles(events, tagger.tag_regions(text, regions), entities, min_score=max(0.6, tagger.min_score))
     group_nationality(text, events, entities)
     relations = find_relations(text, entities, [(s.start_char, s.end_char) for s in doc.sents])
     report = Report(
@@ -77,7 +85,8 @@ def extract(text: str, published: str | None = None, title: str | None = None, u
         entities=entities,
         events=events,
         relations=relations,
-        meta={"khabar": __version__, "model": MODEL, "seconds": round(time.perf_counter() - t0, 3),
+        meta={"khabar": __version__, "model": MODEL, "learned": tagger.name if tagger else None,
+              "seconds": round(time.perf_counter() - t0, 3),
               "words": sum(1 for t in doc if not t.is_punct and not t.is_space)},
     )
     return report

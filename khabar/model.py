@@ -151,11 +151,14 @@ class Participant:
     entity: str | None
     name: str
     span: Span | None = None
+    basis: str = "text"  # text (the rules read it in the text) | model (the learned role tagger)
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"role": self.role, "entity": self.entity, "name": self.name}
+        d: dict[str, Any] = {"role": self.role, "entity": self.entity, "name": self.name}
         if self.span is not None:
             d["evidence"] = self.span.to_dict()
+        if self.basis != "text":
+            d["basis"] = self.basis
         return d
 
 

@@ -60,10 +60,21 @@ class CountMention:
     outcome: str  # killed | injured
 
 
+MAX_COUNT = 10_000_000  # no casualty toll is larger: longer digit runs are ids, phone numbers or noise
+
+
+def _digits(part: str) -> int | None:
+    """ASCII digits only ('²' is a digit to Python, not a number); None beyond MAX_COUNT."""
+    if not (part.isascii() and part.isdecimal()) or len(part) > len(str(MAX_COUNT)):
+        return None
+    n = int(part)
+    return n if n <= MAX_COUNT else None
+
+
 def word_to_number(text: str) -> int | None:
     t = text.lower().replace(",", "").strip()
     if t.isdigit():
-        return int(t)
+        return _digits(t)
     total, current = 0, 0
     for part in re.split(r"[\s-]+", t):
         if part in _UNITS:
@@ -73,10 +84,14 @@ def word_to_number(text: str) -> int | None:
             if _SCALES[part] >= 1000:
                 total, current = total + current, 0
         elif part.isdigit():
-            current += int(part)
+            n = _digits(part)
+            if n is None:
+                return None
+            current += n
         else:
             return None
-    return total + current if (total or current) else None
+    value = total + current
+    return value if value and value <= MAX_COUNT else None
 
 
 def _one(text: str) -> tuple[int | None, int | None]:

@@ -230,7 +230,7 @@ def reconcile(members: list[dict[str, Any]]) -> dict[str, Any]:
             key = (p["role"], p.get("entity") or p.get("name", "").casefold())
             if key not in seen:
                 seen.add(key)
-                participants.append({k: p[k] for k in ("role", "entity", "name") if k in p})
+                participants.append({k: p[k] for k in ("role", "entity", "name", "basis") if k in p})
     statuses = Counter(m.get("status", "reported") for m in members)
     status = "claimed" if statuses["claimed"] else statuses.most_common(1)[0][0]
     confidence = 1.0
