@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -98,6 +99,8 @@ def analyse(doc: Document, *, embeddings: bool = True) -> Analysed:
 
 def _worker_init() -> None:
     from khabar.nlp.pipeline import load_nlp
+
+    os.environ["KHABAR_TORCH_THREADS"] = "1"  # one core per worker: the pool fills the machine
 
     load_nlp()
 

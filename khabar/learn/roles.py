@@ -266,7 +266,9 @@ def load_tagger() -> RoleTagger | None:
     try:
         import torch
 
-        torch.set_num_threads(1)
+        from khabar.threads import torch_threads
+
+        torch.set_num_threads(torch_threads())
         return RoleTagger()
     except (ImportError, KhabarError):
         return None

@@ -45,7 +45,7 @@ VAGUE = r"(?:a\s+few|few|several|some|many|a\s+number\s+of|numerous)"
 def parse_number(words: str) -> float | None:
     """A cardinal in digits or words ("21", "twenty-one", "a hundred", "5 1/2"); None if vague."""
     s = re.sub(r"[-\s]+", " ", words.lower().replace(",", "")).strip()
-    special = {"a couple of": 2.0, "couple of": 2.0, "a dozen": 12.0, "half a": 0.5, "half an": 0.5}
+    special = {"a couple of": 2.0, "couple of": 2.0, "a dozen": 12.0, "half a": 0.5, "half an": 0.5, "half": 0.5}
     if s in special:
         return special[s]
     if re.fullmatch(VAGUE, s):

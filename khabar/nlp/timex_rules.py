@@ -345,7 +345,9 @@ def _half(m: re.Match[str], ctx: Context) -> Result | None:
 
 
 def _dur(m: re.Match[str], ctx: Context) -> Result | None:
-    n = parse_number(m["n"]) + (0.5 if group(m, "half") else 0) if group(m, "n") else None  # type: ignore[operator]
+    n = parse_number(m["n"]) if group(m, "n") else None
+    if n is not None and group(m, "half"):
+        n += 0.5
     return "DURATION", duration_value(n, m["unit"]), "duration"
 
 

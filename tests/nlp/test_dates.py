@@ -279,3 +279,15 @@ def test_any_text_and_any_publication_date(text, dct):
     for t in find_timexes(text, dct):
         assert text[t.start:t.end] == t.text
         assert t.value is None or _TIMEML_VALUE.fullmatch(t.value), t
+
+
+def test_half_units_are_durations_not_crashes():
+    """'half-hour' raised TypeError inside extract() (3 of 2,000 real articles in the corpus
+    benchmark, bench/bench_corpus.py): the grammar's 'half' had no number."""
+    from khabar import extract
+    from khabar.nlp.timex import find_timexes
+
+    got = {t.text: t.value for t in find_timexes("the short-lived, half-hour show ran for a half-century",
+                                                  None, policy="khabar")}
+    assert got == {"half-hour": "PT30M", "half-century": "P50Y"}
+    assert extract("She also hosted the short-lived, half-hour show.").events == []
