@@ -41,6 +41,8 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_corpus.py --docs 2000
+	$(BIN)/python bench/bench_resolve.py --sizes 10000,100000
 	$(BIN)/python bench/bench_web.py --events 100000
 
 screenshots: $(STAMP)

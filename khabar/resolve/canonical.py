@@ -16,7 +16,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, and_, select
 
 from khabar.resolve.embed import from_bytes
 from khabar.resolve.events import (
@@ -83,18 +83,43 @@ def _shift(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
 
+SHORT_SPAN_DAYS = 62  # a canonical event's date range is a day, a month or a month before publication
+
+
+def _january_firsts(lo: str, hi: str) -> list[str]:
+    return [f"{y:04d}-01-01" for y in range(int(lo[:4]), int(hi[:4]) + 1)]
+
+
 def _candidates(conn: Connection, ref: EventRef) -> list[str]:
+    """Canonical events that may be ``ref``'s incident: same family, same or unknown country,
+    date ranges overlapping within the slack; the latest ``MAX_CANDIDATES``.
+
+    Why the start-day window: "starts before my end and ends after my start" alone makes the
+    index scan every older event of the family, so each report cost more as the store grew.
+    A canonical range is at most about two months long (a day, a month, or the month before
+    publication) unless its precision is a year, and then it starts on 1 January: so its start
+    lies within ``SHORT_SPAN_DAYS`` before ``ref``'s, or on a 1 January of those years. A range
+    that members have stretched beyond two months otherwise is not found (it is rarely one
+    incident)."""
     c = canonical_events.c
-    where = [c.family == ref.family]
-    if ref.country:
-        where.append(or_(c.country == ref.country, c.country.is_(None)))
+    countries: list[str | None] = [ref.country, None] if ref.country else []
+    by_country = [c.country == x if x is not None else c.country.is_(None) for x in countries] or [None]
     if ref.date_lo and ref.date_hi:
-        where += [c.date_lo <= _shift(ref.date_hi, DATE_SLACK_DAYS),
-                  c.date_hi >= _shift(ref.date_lo, -DATE_SLACK_DAYS)]
+        lo, hi = _shift(ref.date_lo, -DATE_SLACK_DAYS), _shift(ref.date_hi, DATE_SLACK_DAYS)
+        # two range searches of the index each (an OR of them would scan the whole country)
+        windows = [[c.date_lo.between(_shift(lo, -SHORT_SPAN_DAYS), hi), c.date_hi >= lo],
+                   [c.date_lo.in_(_january_firsts(_shift(lo, -366), hi)), c.date_hi >= lo]]
     else:
-        where.append(c.date_lo.is_(None))
-    q = select(c.id).where(and_(*where)).order_by(c.date_lo.desc(), c.id).limit(MAX_CANDIDATES)
-    return list(conn.execute(q).scalars())
+        windows = [[c.date_lo.is_(None)]]
+    found: dict[str, str | None] = {}
+    for country in by_country:
+        for window in windows:
+            where = [c.family == ref.family, *([country] if country is not None else []), *window]
+            q = select(c.id, c.date_lo).where(and_(*where)).order_by(c.date_lo.desc(), c.id).limit(MAX_CANDIDATES)
+            found.update((cid, day) for cid, day in conn.execute(q))
+    ranked = sorted(found.items(), key=lambda kv: kv[0])
+    ranked.sort(key=lambda kv: kv[1] or "", reverse=True)
+    return [cid for cid, _ in ranked[:MAX_CANDIDATES]]
 
 
 def _best(ref: EventRef, clusters: dict[str, list[EventRef]], threshold: float) -> str | None:

@@ -62,11 +62,23 @@ def _list_indexes(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _block_index(conn: Connection) -> None:
+    """Blocking by family, country and a bounded window of start days: finding the candidates of
+    a new report reads a few weeks of one country's events, not the family's whole history
+    (the cost had grown with the store: bench/bench_resolve.py, docs/benchmarks.md)."""
+    from khabar.store.schema import canonical_events
+
+    for index in canonical_events.indexes:
+        if index.name == "ix_canonical_block_country":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search", _full_text),
     (3, "review and audit", _review),
     (4, "list indexes", _list_indexes),
+    (5, "blocking index", _block_index),
 ]
 
 

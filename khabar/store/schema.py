@@ -159,6 +159,8 @@ canonical_events = Table(
     Index("ix_canonical_subtype", "subtype"),
     Index("ix_canonical_range", "date_hi", "date_lo", "date_start"),
     Index("ix_canonical_timeline", "date_start", "date_precision", "type"),
+    # resolution's blocking (migration 5): a bounded window of one family and country
+    Index("ix_canonical_block_country", "family", "country", "date_lo"),
 )
 
 events = Table(
