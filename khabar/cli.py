@@ -390,7 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("eval", help="score against gold files, or a public dataset: khabar eval muc4|geocode|timex|conll|wikievents|ecbplus --data PATH")
-    p.add_argument("gold", nargs="+", help="gold JSON files or folders holding *.gold.json, or a dataset name")
+    p.add_argument("gold", nargs="+", help="gold JSON files or folders holding *.gold.json, or a dataset name "
+                   "(muc4, geocode, timex, conll, wikievents, ecbplus; `khabar eval NAME --help` for its options)")
     p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--details", action="store_true", help="with --format json: per-document details")
