@@ -36,15 +36,11 @@ SHARED = Path(os.environ.get("KHABAR_SHARED", ROOT.parent / "shared")) / "data"
 
 
 def _muc4(limit: int) -> list[tuple[str, str]]:
-    out = []
-    for split in ("dev", "train"):
-        path = SHARED / "muc4" / "gtt_templates" / f"{split}.json"
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    row = json.loads(line)
-                    out.append((f"muc4:{row['docid']}", row["doctext"]))
-    return out[:limit]
+    from khabar.eval.muc4 import load_muc4
+
+    root = SHARED / "muc4"
+    splits = [s for s in ("dev", "train") if (root / "gtt_templates" / f"{s}.json").is_file()]
+    return [(f"muc4:{d.docid}", d.text) for split in splits for d in load_muc4(root, split=split)][:limit]
 
 
 def _ecbplus(limit: int) -> list[tuple[str, str]]:
@@ -61,18 +57,18 @@ def _ecbplus(limit: int) -> list[tuple[str, str]]:
 
 
 def _lgl(limit: int) -> list[tuple[str, str]]:
+    from khabar.eval.geocode import load_geocode
+
     path = SHARED / "geoparsing" / "lgl.xml"
-    if not path.exists():
-        return []
-    return [(f"lgl:{a.get('docid')}", a.findtext("text") or "")
-            for a in ET.parse(path).getroot().iter("article")][:limit]
+    return [(f"lgl:{a.id}", a.text) for a in load_geocode(path).articles][:limit] if path.exists() else []
 
 
 def _wikievents(limit: int) -> list[tuple[str, str]]:
+    """The documents' own ``text`` (the eval's ``doc_text`` rebuilds it from tokens)."""
+    from khabar.eval.datasets import read_json_lines
+
     path = SHARED / "wikievents" / "dev.jsonl"
-    if not path.exists():
-        return []
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_json_lines(path, dataset="WikiEvents") if path.exists() else []
     return [(f"wikievents:{r['doc_id']}", r["text"]) for r in rows][:limit]
 
 

@@ -76,7 +76,7 @@ def extract(text: str, published: str | None = None, title: str | None = None, u
     tagger = load_tagger() if learned else None
     regions = learned_regions(events) if tagger is not None else []
     if tagger is not None and regions:
-        add_learned_roles(events, tagger.tag_regions(text, regions), entities, min_score=max(0.6, tagger.min_score))
+        add_learned_roles(events, tagger.tag_regions(text, regions), entities, min_score=tagger.min_score)
     group_nationality(text, events, entities)
     relations = find_relations(text, entities, [(s.start_char, s.end_char) for s in doc.sents])
     report = Report(

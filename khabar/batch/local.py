@@ -34,7 +34,7 @@ from khabar.model import Document, Report
 from khabar.store.db import Store
 from khabar.store.write import content_hash, find_document, write_article
 
-__all__ = ["ingest", "analyse", "IngestSummary", "config_hash"]
+__all__ = ["ingest", "analyse", "IngestSummary", "config_hash", "read_inputs", "begin_run", "store_analysed"]
 
 Analysed = tuple[Document, Report | None, dict[str, bytes | None], str | None]
 
@@ -199,6 +199,53 @@ def _fail(store: Store, summary: IngestSummary, run_id: str, *, origin: str, cod
     store.record_error(origin=origin, code=code, message=message, run_id=run_id)
 
 
+def read_inputs(inputs: Iterable[str | Document], *, fetcher: Any = None, published_default: str | None = None,
+                max_feed_items: int = 1000) -> Iterator[Any]:
+    """Documents and ``Failure``s: paths and URLs are read, ready Documents are screened like
+    read ones (length, language: ``ingest.sources.screen``). Both engines read through this."""
+    from khabar.ingest import iter_documents
+    from khabar.ingest.sources import Failure, screen
+
+    for item in inputs:
+        if isinstance(item, Document):
+            err = screen(item)
+            yield item if err is None else Failure(item.origin or "<document>", err.code, err.line())
+        else:
+            yield from iter_documents([item], fetcher=fetcher, published_default=published_default,
+                                      max_feed_items=max_feed_items)
+
+
+def begin_run(store: Store, *, command: str, embeddings: bool) -> str:
+    """Record a new run (version, configuration, models) and return its id."""
+    run_id = "r" + hashlib.sha256(f"{time.time_ns()}|{command}".encode()).hexdigest()[:15]
+    store.start_run(run_id=run_id, command=command, config_hash=config_hash(), models=models(embeddings=embeddings),
+                    version=__version__)
+    return run_id
+
+
+def store_analysed(store: Store, summary: IngestSummary, result: Analysed) -> bool:
+    """The one writer's step for one analysed article, whichever engine analysed it: its error
+    recorded, or the article written in one transaction (rolled back on failure, recorded as
+    E510). True when it was written."""
+    doc, report, vectors, error = result
+    origin = doc.origin or doc.url or doc.title or "<document>"
+    if error is not None:
+        _fail(store, summary, summary.run_id, origin=origin, code=error.split(":", 1)[0], message=error)
+        return False
+    try:
+        with store.begin() as conn:
+            written = write_article(conn, doc, report, embeddings=vectors, run_id=summary.run_id)
+    except Exception as exc:  # rolled back; the store is as it was
+        msg = KhabarError.make("E510", why=f"{type(exc).__name__}: {str(exc).splitlines()[0]}").line()
+        _fail(store, summary, summary.run_id, origin=origin, code="E510", message=msg)
+        return False
+    summary.new += 1
+    summary.events += written.events
+    summary.entities_new += written.entities_new
+    summary.canonical_touched += len(written.canonical)
+    return True
+
+
 def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
            published_default: str | None = None, embeddings: bool = True, fetcher: Any = None,
            on_progress: Callable[[IngestSummary], None] | None = None, command: str = "ingest",
@@ -207,50 +254,19 @@ def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
 
     Ready Documents are screened like read ones (length, language: ``ingest.sources.screen``).
     """
-    from khabar.ingest import iter_documents
-    from khabar.ingest.sources import Failure, screen
-
     t0 = time.perf_counter()
-    run_id = "r" + hashlib.sha256(f"{time.time_ns()}|{command}".encode()).hexdigest()[:15]
-    store.start_run(run_id=run_id, command=command, config_hash=config_hash(),
-                    models=models(embeddings=embeddings),
-                    version=__version__)
-    summary = IngestSummary(run_id=run_id)
-
-    def items() -> Iterator[Any]:  # ready Documents are screened; paths and URLs are read
-        for item in inputs:
-            if isinstance(item, Document):
-                err = screen(item)
-                yield item if err is None else Failure(item.origin or "<document>", err.code, err.line())
-            else:
-                yield from iter_documents([item], fetcher=fetcher, published_default=published_default,
-                                          max_feed_items=max_feed_items)
-
+    summary = IngestSummary(run_id=begin_run(store, command=command, embeddings=embeddings))
+    items = read_inputs(inputs, fetcher=fetcher, published_default=published_default, max_feed_items=max_feed_items)
     in_flight: set[str] = set()
-    todo = _pending(items(), store, summary, run_id, on_progress=on_progress, in_flight=in_flight)
+    todo = _pending(items, store, summary, summary.run_id, on_progress=on_progress, in_flight=in_flight)
     pool = _Workers(workers, fn=analyse if embeddings else _analyse_no_embed) if workers > 1 else None
     results: Iterator[Analysed] = (pool.map(todo) if pool is not None
                                    else (analyse(d, embeddings=embeddings) for d in todo))
     finished = False
     try:
-        for doc, report, vectors, error in results:
-            origin = doc.origin or doc.url or doc.title or "<document>"
-            if error is not None:
-                code = error.split(":", 1)[0]
-                _fail(store, summary, run_id, origin=origin, code=code, message=error)
-            else:
-                try:
-                    with store.begin() as conn:
-                        written = write_article(conn, doc, report, embeddings=vectors, run_id=run_id)
-                except Exception as exc:  # rolled back; the store is as it was
-                    msg = KhabarError.make("E510", why=f"{type(exc).__name__}: {str(exc).splitlines()[0]}").line()
-                    _fail(store, summary, run_id, origin=origin, code="E510", message=msg)
-                else:  # stored: its hash is in the ledger now (failed ones stay in the set)
-                    in_flight.discard(content_hash(doc.text))
-                    summary.new += 1
-                    summary.events += written.events
-                    summary.entities_new += written.entities_new
-                    summary.canonical_touched += len(written.canonical)
+        for result in results:
+            if store_analysed(store, summary, result):  # its hash is in the ledger now
+                in_flight.discard(content_hash(result[0].text))
             if on_progress is not None:
                 on_progress(summary)
         finished = True
@@ -258,6 +274,5 @@ def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
         if pool is not None:
             pool.close(wait=finished)
     summary.seconds = round(time.perf_counter() - t0, 2)
-    store.finish_run(run_id, {k: v for k, v in summary.to_dict().items() if k != "failures"})
+    store.finish_run(summary.run_id, {k: v for k, v in summary.to_dict().items() if k != "failures"})
     return summary
-

@@ -34,13 +34,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from khabar import __version__
-from khabar.batch.local import IngestSummary, _fail, _pending, config_hash, models
+from khabar.batch.local import (
+    IngestSummary,
+    _fail,
+    _pending,
+    begin_run,
+    config_hash,
+    read_inputs,
+    store_analysed,
+)
 from khabar.batch.shards import DEFAULT_SHARDS_DIR, Shard, ShardDir, group_shards
 from khabar.errors import KhabarError
 from khabar.model import Document
 from khabar.store.db import Store
-from khabar.store.write import content_hash, find_document, write_article
+from khabar.store.write import content_hash, find_document
 
 __all__ = ["ingest", "RayIngestSummary", "OFFLINE_ENV", "connect"]
 
@@ -343,27 +350,16 @@ class _Driver:
             self.shards.remove(planned.id)
 
     def _store_one(self, doc: Document, report: Any, vectors: dict[str, bytes | None], error: str | None) -> None:
-        """What local ingest does with one analysed article, to the letter."""
-        s = self.summary
-        origin = doc.origin or doc.url or doc.title or "<document>"
-        if error is not None:
-            self._fail(origin, error)
-            return
-        with self.store.read() as conn:
-            if find_document(conn, content_hash(doc.text)) is not None:  # stored since it was read
-                s.unchanged += 1
+        """What local ingest does with one analysed article (``store_analysed``), after checking
+        that no other ingest stored the text while its shard was on the cluster."""
+        if error is None:
+            with self.store.read() as conn:
+                stored = find_document(conn, content_hash(doc.text)) is not None
+            if stored:
+                self.summary.unchanged += 1
                 self._progress()
                 return
-        try:
-            with self.store.begin() as conn:
-                written = write_article(conn, doc, report, embeddings=vectors, run_id=s.run_id)
-        except Exception as exc:  # rolled back; the store is as it was
-            self._fail(origin, KhabarError.make("E510", why=_first_line(exc)).line())
-            return
-        s.new += 1
-        s.events += written.events
-        s.entities_new += written.entities_new
-        s.canonical_touched += len(written.canonical)
+        store_analysed(self.store, self.summary, (doc, report, vectors, error))
         self._progress()
 
     def _fail(self, origin: str, message: str) -> None:
@@ -374,21 +370,6 @@ class _Driver:
     def _progress(self) -> None:
         if self.on_progress is not None:
             self.on_progress(self.summary)
-
-
-def _read(inputs: Iterable[str | Document], *, fetcher: Any, published_default: str | None,
-          max_feed_items: int) -> Iterator[Any]:
-    """Documents and failures, as local ingest reads them (ready Documents are screened)."""
-    from khabar.ingest import iter_documents
-    from khabar.ingest.sources import Failure, screen
-
-    for item in inputs:
-        if isinstance(item, Document):
-            err = screen(item)
-            yield item if err is None else Failure(item.origin or "<document>", err.code, err.line())
-        else:
-            yield from iter_documents([item], fetcher=fetcher, published_default=published_default,
-                                      max_feed_items=max_feed_items)
 
 
 def ingest(inputs: Iterable[str | Document], store: Store, *, address: str | None = None,
@@ -404,21 +385,18 @@ def ingest(inputs: Iterable[str | Document], store: Store, *, address: str | Non
     Shards of about ``shard_size`` (32) articles go to ``shards_dir`` (./khabar-shards) and are
     deleted once stored, unless ``keep_shards``.
     """
-    import hashlib
-
     shards = ShardDir.open(shards_dir or DEFAULT_SHARDS_DIR)
     ray = None
     try:
         n = connect(address=address, workers=workers)
         ray = _import_ray()
         t0 = time.perf_counter()
-        run_id = "r" + hashlib.sha256(f"{time.time_ns()}|{command}".encode()).hexdigest()[:15]
-        store.start_run(run_id=run_id, command=command, config_hash=config_hash(),
-                        models=models(embeddings=embeddings), version=__version__)
+        run_id = begin_run(store, command=command, embeddings=embeddings)
         summary = RayIngestSummary(run_id=run_id, workers=n)
         driver = _Driver(store, summary, shards, workers=n, embeddings=embeddings, keep_shards=keep_shards,
                          on_progress=on_progress)
-        items = _read(inputs, fetcher=fetcher, published_default=published_default, max_feed_items=max_feed_items)
+        items = read_inputs(inputs, fetcher=fetcher, published_default=published_default,
+                            max_feed_items=max_feed_items)
         driver.run(_pending(items, store, summary, run_id, on_progress=on_progress), shard_size=shard_size or 32)
         summary.seconds = round(time.perf_counter() - t0, 2)
         store.finish_run(run_id, {k: v for k, v in summary.to_dict().items() if k != "failures"})

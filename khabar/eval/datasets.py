@@ -23,12 +23,13 @@ import argparse
 import importlib
 import json
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from khabar.errors import KhabarError
 
-__all__ = ["DATASETS", "dataset_module", "run_dataset"]
+__all__ = ["DATASETS", "dataset_module", "run_dataset", "read_json_lines"]
 
 DATASETS: dict[str, str] = {
     "ecbplus": "khabar.eval.ecbplus",
@@ -72,3 +73,21 @@ def run_dataset(name: str, argv: list[str], *, default_format: str = "table") ->
         for table in module.tables(results):
             console.print(table)
     return results
+
+
+def read_json_lines(path: Path, *, dataset: str) -> list[dict[str, Any]]:
+    """The rows of a JSON-lines file, blank lines skipped; an unreadable file or row is E603
+    with its line number (the datasets that ship as JSON lines: MUC-4, WikiEvents)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KhabarError.make("E603", dataset=dataset, path=str(path), why=str(exc)) from None
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise KhabarError.make("E603", dataset=dataset, path=str(path), why=f"line {n}: {exc}") from None
+    return rows

@@ -39,6 +39,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from khabar.errors import KhabarError
+from khabar.eval.datasets import read_json_lines
 
 __all__ = ["ROLES", "INCIDENT_TYPES", "MucDoc", "load_muc4", "gold_role_fillers", "normalize_mention",
            "ceaf_ree", "template_f1", "add_arguments", "run", "tables"]
@@ -57,19 +58,6 @@ class MucDoc:
     text: str
     templates: list[dict[str, Any]] = field(default_factory=list)  # incident_type + ROLES -> [Entity]
     role_fillers: dict[str, list[Entity]] = field(default_factory=dict)  # ROLES -> [Entity] (for CEAF-REE)
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise KhabarError.make("E603", dataset="MUC-4", path=str(path), why=f"line {n}: {exc.msg}") from None
-    return rows
 
 
 def _entities(raw: Any) -> list[Entity]:
@@ -99,7 +87,7 @@ def load_muc4(data_dir: str | Path, *, split: str = "dev", limit: int | None = N
         raise KhabarError.make("E602", dataset="MUC-4", path=str(path),
                                why="expected DIR/gtt_templates/SPLIT.json (one JSON per line)")
     docs = []
-    for row in _read_jsonl(path)[:limit]:
+    for row in read_json_lines(path, dataset="MUC-4")[:limit]:
         if "docid" not in row or "doctext" not in row:
             raise KhabarError.make("E603", dataset="MUC-4", path=str(path), why="a row lacks docid or doctext")
         templates = []
@@ -111,7 +99,7 @@ def load_muc4(data_dir: str | Path, *, split: str = "dev", limit: int | None = N
         docs.append(MucDoc(row["docid"], row["doctext"], templates, _union_fillers(templates)))
     grit = root / "grit_rolefiller" / f"{split}.json"
     if grit.is_file():
-        extracts = {r["docid"]: r.get("extracts") or {} for r in _read_jsonl(grit)}
+        extracts = {r["docid"]: r.get("extracts") or {} for r in read_json_lines(grit, dataset="MUC-4")}
         for d in docs:
             if d.docid in extracts:
                 d.role_fillers = {role: _entities(extracts[d.docid].get(role)) for role in ROLES}

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from khabar.errors import KhabarError
+from khabar.eval.datasets import read_json_lines
 
 __all__ = [
     "FAMILIES", "TYPE_MAP", "ROLE_MAP", "GoldEvent", "WikiDoc", "PredEvent", "load_wikievents", "doc_text",
@@ -131,22 +132,6 @@ def _paths(path: Path, split: str) -> tuple[Path, Path | None]:
     return main, info if info.is_file() and info != main else None
 
 
-def _json_lines(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KhabarError.make("E603", dataset="WikiEvents", path=str(path), why=str(exc)) from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise KhabarError.make("E603", dataset="WikiEvents", path=str(path), why=f"line {n}: {exc}") from None
-    return rows
-
-
 def _doc(row: dict[str, Any], path: Path) -> WikiDoc:
     try:
         sentences, offsets, tokens = [], [], []
@@ -200,11 +185,11 @@ def load_wikievents(path: str | Path, *, split: str = "dev") -> list[WikiDoc]:
     """Documents of a WikiEvents file (or ``<split>.jsonl`` in a folder), with coreference links
     from the ``_info`` file when there is one."""
     main, info = _paths(Path(path), split)
-    docs = [_doc(row, main) for row in _json_lines(main)]
+    docs = [_doc(row, main) for row in read_json_lines(main, dataset="WikiEvents")]
     if not docs:
         raise KhabarError.make("E603", dataset="WikiEvents", path=str(main), why="no documents")
     if info is not None:
-        info_rows = {r.get("doc_id"): r for r in _json_lines(info)}
+        info_rows = {r.get("doc_id"): r for r in read_json_lines(info, dataset="WikiEvents")}
         for doc in docs:
             if doc.id in info_rows:
                 _link_clusters(doc, info_rows[doc.id])

@@ -102,8 +102,7 @@ def _candidates(conn: Connection, ref: EventRef) -> list[str]:
     that members have stretched beyond two months otherwise is not found (it is rarely one
     incident)."""
     c = canonical_events.c
-    countries: list[str | None] = [ref.country, None] if ref.country else []
-    by_country = [c.country == x if x is not None else c.country.is_(None) for x in countries] or [None]
+    by_country = [c.country == ref.country, c.country.is_(None)] if ref.country else [None]
     if ref.date_lo and ref.date_hi:
         lo, hi = _shift(ref.date_lo, -DATE_SLACK_DAYS), _shift(ref.date_hi, DATE_SLACK_DAYS)
         # two range searches of the index each (an OR of them would scan the whole country)
@@ -117,8 +116,7 @@ def _candidates(conn: Connection, ref: EventRef) -> list[str]:
             where = [c.family == ref.family, *([country] if country is not None else []), *window]
             q = select(c.id, c.date_lo).where(and_(*where)).order_by(c.date_lo.desc(), c.id).limit(MAX_CANDIDATES)
             found.update((cid, day) for cid, day in conn.execute(q))
-    ranked = sorted(found.items(), key=lambda kv: kv[0])
-    ranked.sort(key=lambda kv: kv[1] or "", reverse=True)
+    ranked = sorted(sorted(found.items()), key=lambda kv: kv[1] or "", reverse=True)  # newest start, then id
     return [cid for cid, _ in ranked[:MAX_CANDIDATES]]
 
 

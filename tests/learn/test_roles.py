@@ -79,16 +79,23 @@ def test_grouping_by_head_and_templates_by_type():
     assert templates["attack"]["Victim"] == [[["a peasant", 70]]]
 
 
-def test_training_labels_tag_every_occurrence():
+@pytest.fixture(scope="module")
+def tokenizer():
+    """The base encoder's tokenizer, or a skip where the optional encoder package is missing."""
     pytest.importorskip("transformers")
+    from transformers import AutoTokenizer
+
     from khabar.learn.roles import base_model_path
-    from khabar.learn.train import char_labels, token_examples
 
     try:
-        base_model_path()
+        path = base_model_path()
     except Exception as exc:  # noqa: BLE001 - the optional encoder package
         pytest.skip(f"base encoder not installed: {exc}")
-    from transformers import AutoTokenizer
+    return AutoTokenizer.from_pretrained(path)
+
+
+def test_training_labels_tag_every_occurrence(tokenizer):
+    from khabar.learn.train import char_labels, token_examples
 
     text = "guerrillas burned a bus. later the guerrillas fled."
     doc = MucDoc("d", text, [{"incident_type": "arson", "PerpInd": [[("guerrillas", 0)]], "PerpOrg": [],
@@ -96,7 +103,6 @@ def test_training_labels_tag_every_occurrence():
     spans, types = char_labels(doc)
     assert spans[ROLES.index("PerpInd")] == [(0, 10), (35, 45)]
     assert types[(20, 23)] == {"arson"}
-    tokenizer = AutoTokenizer.from_pretrained(base_model_path())
     (ex,) = token_examples(doc, tokenizer)
     tags = ex["tags"][:, ROLES.index("PerpInd")]
     pieces = tokenizer.convert_ids_to_tokens(ex["ids"].tolist())
@@ -106,22 +112,14 @@ def test_training_labels_tag_every_occurrence():
     assert ex["type_mask"].sum() > 0 and ex["type_y"][:, TYPES.index("arson")].max() == 1.0
 
 
-def test_nested_mentions_keep_the_longest_phrase():
-    pytest.importorskip("transformers")
-    from khabar.learn.roles import base_model_path
+def test_nested_mentions_keep_the_longest_phrase(tokenizer):
     from khabar.learn.train import token_examples
-
-    try:
-        base_model_path()
-    except Exception as exc:  # noqa: BLE001 - the optional encoder package
-        pytest.skip(f"base encoder not installed: {exc}")
-    from transformers import AutoTokenizer
 
     text = "a car bomb went off. the bomb killed two."
     doc = MucDoc("d", text, [{"incident_type": "bombing", "PerpInd": [], "PerpOrg": [], "Target": [], "Victim": [],
                               "Weapon": [[("car bomb", 2), ("bomb", 24)]]}])
-    (ex,) = token_examples(doc, AutoTokenizer.from_pretrained(base_model_path()))
-    pieces = AutoTokenizer.from_pretrained(base_model_path()).convert_ids_to_tokens(ex["ids"].tolist())
+    (ex,) = token_examples(doc, tokenizer)
+    pieces = tokenizer.convert_ids_to_tokens(ex["ids"].tolist())
     tags = dict(enumerate(ex["tags"][:, ROLES.index("Weapon")]))
     assert [(pieces[i], int(t)) for i, t in tags.items() if t] == [("car", 1), ("bomb", 2), ("bomb", 1)]
 
