@@ -21,22 +21,24 @@ import multiprocessing as mp
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from khabar import __version__
-from khabar.core import extract
+from khabar.core import extract_many
 from khabar.errors import KhabarError
 from khabar.model import Document, Report
 from khabar.store.db import Store
 from khabar.store.write import content_hash, find_document, write_article
 
-__all__ = ["ingest", "analyse", "IngestSummary", "config_hash", "read_inputs", "begin_run", "store_analysed"]
+__all__ = ["ingest", "analyse", "analyse_many", "IngestSummary", "config_hash", "read_inputs", "begin_run", "store_analysed"]
 
 Analysed = tuple[Document, Report | None, dict[str, bytes | None], str | None]
+CHUNK = 32  # articles per spaCy batch: nlp.pipe is fastest near 32 (docs/benchmarks.md) ...
+CHUNK_CHARS = 200_000  # ... unless they are long: a chunk's memory stays bounded
 
 
 @dataclass
@@ -80,21 +82,31 @@ def models(*, embeddings: bool = True) -> dict[str, str]:
 
 def analyse(doc: Document, *, embeddings: bool = True) -> Analysed:
     """The per-article stage: extract, then embed each event's evidence sentence."""
-    try:
-        report = extract(doc.text, published=doc.published, title=doc.title, url=doc.url, source=doc.source)
-    except KhabarError as exc:
-        return doc, None, {}, exc.line()
-    except Exception as exc:  # one bad article never stops a batch
-        return doc, None, {}, KhabarError.make("E511", why=f"{type(exc).__name__}: {exc}").line()
-    report.document.author, report.document.origin = doc.author, doc.origin
-    vectors: dict[str, bytes | None] = {}
-    if embeddings and report.events:
-        from khabar.resolve.embed import encode, to_bytes
+    return analyse_many([doc], embeddings=embeddings)[0]
 
-        texts = [ev.evidence[0].text if ev.evidence else ev.trigger.text for ev in report.events]
-        for ev, vec in zip(report.events, encode(texts), strict=True):
-            vectors[ev.id] = to_bytes(vec)
-    return doc, report, vectors, None
+
+def analyse_many(docs: Sequence[Document], *, embeddings: bool = True) -> list[Analysed]:
+    """``analyse`` for a chunk of articles: spaCy and the sentence encoder each see the whole
+    chunk at once (``extract_many``), which is what makes a worker fast. One result per article,
+    in order; an article that fails carries its error line and costs no other."""
+    out: list[Analysed] = []
+    for doc, report in zip(docs, extract_many(docs), strict=True):
+        if isinstance(report, KhabarError):
+            out.append((doc, None, {}, report.line()))
+        elif isinstance(report, Exception):  # one bad article never stops a batch
+            out.append((doc, None, {}, KhabarError.make("E511", why=f"{type(report).__name__}: {report}").line()))
+        else:
+            report.document.author, report.document.origin = doc.author, doc.origin
+            out.append((doc, report, {}, None))
+    if embeddings:
+        owned = [(vecs, ev) for _, report, vecs, _ in out if report is not None for ev in report.events]
+        if owned:
+            from khabar.resolve.embed import encode, to_bytes
+
+            vectors = encode([ev.evidence[0].text if ev.evidence else ev.trigger.text for _, ev in owned])
+            for (vecs, ev), vec in zip(owned, vectors, strict=True):
+                vecs[ev.id] = to_bytes(vec)
+    return out
 
 
 def _worker_init() -> None:
@@ -105,18 +117,38 @@ def _worker_init() -> None:
     load_nlp()
 
 
-def _analyse_no_embed(doc: Document) -> Analysed:
-    return analyse(doc, embeddings=False)
+def _analyse_no_embed(docs: Sequence[Document]) -> list[Analysed]:
+    return analyse_many(docs, embeddings=False)
+
+
+def _analyse_embed(docs: Sequence[Document]) -> list[Analysed]:
+    return analyse_many(docs, embeddings=True)
+
+
+def chunks(items: Iterable[Document], size: int = CHUNK, *, chars: int = CHUNK_CHARS) -> Iterator[list[Document]]:
+    """Consecutive lists of at most ``size`` documents and about ``chars`` characters, read lazily."""
+    chunk: list[Document] = []
+    length = 0
+    for item in items:
+        chunk.append(item)
+        length += len(item.text)
+        if len(chunk) >= size or length >= chars:
+            yield chunk
+            chunk, length = [], 0
+    if chunk:
+        yield chunk
 
 
 class _Workers:
-    """``fn`` (``analyse``) in ``n`` spawned processes: results in input order, at most
-    ``window`` documents in flight, and a dead worker costs only the document that killed it
-    (``fn`` must return an ``Analysed`` tuple; ``initializer`` loads the models once per worker)."""
+    """``fn`` (``analyse_many``) over chunks of documents in ``n`` spawned processes: results
+    in input order, at most ``window`` chunks in flight, and a dead worker costs only the
+    document that killed it (``fn`` must return one ``Analysed`` tuple per document;
+    ``initializer`` loads the models once per worker)."""
 
-    def __init__(self, n: int, *, fn: Callable[[Document], Analysed] = _analyse_no_embed,
-                 initializer: Callable[[], None] | None = _worker_init, window: int | None = None) -> None:
-        self.n, self.window, self.fn, self.initializer = n, window or 4 * n, fn, initializer
+    def __init__(self, n: int, *, fn: Callable[[Sequence[Document]], list[Analysed]] = _analyse_no_embed,
+                 initializer: Callable[[], None] | None = _worker_init, window: int | None = None,
+                 chunk: int = CHUNK) -> None:
+        self.n, self.window, self.fn, self.initializer, self.chunk = n, window or 2 * n, fn, initializer, chunk
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -130,26 +162,27 @@ class _Workers:
         self.pool.shutdown(wait=wait, cancel_futures=True)
 
     def map(self, docs: Iterable[Document]) -> Iterator[Analysed]:
-        flight: deque[tuple[Document, Future[Analysed]]] = deque()
-        for doc in docs:
-            flight.append((doc, self._submit(doc)))
+        flight: deque[tuple[list[Document], Future[list[Analysed]]]] = deque()
+        for chunk in chunks(docs, self.chunk):
+            flight.append((chunk, self._submit(chunk)))
             yield from self._collect(flight, keep=self.window - 1)
         yield from self._collect(flight, keep=0)
 
-    def _submit(self, doc: Document) -> Future[Analysed]:
+    def _submit(self, chunk: list[Document]) -> Future[list[Analysed]]:
         try:
-            return self.pool.submit(self.fn, doc)
+            return self.pool.submit(self.fn, chunk)
         except BrokenProcessPool:
             self._restart()
-            return self.pool.submit(self.fn, doc)
+            return self.pool.submit(self.fn, chunk)
 
-    def _collect(self, flight: deque[tuple[Document, Future[Analysed]]], *, keep: int) -> Iterator[Analysed]:
+    def _collect(self, flight: deque[tuple[list[Document], Future[list[Analysed]]]], *,
+                 keep: int) -> Iterator[Analysed]:
         while len(flight) > keep:
-            doc, future = flight.popleft()
+            chunk, future = flight.popleft()
             try:
-                yield future.result()
+                yield from future.result()
             except BrokenProcessPool:  # some document in flight killed its worker: find which
-                suspects = [doc, *(d for d, _ in flight)]
+                suspects = [*chunk, *(d for c, _ in flight for d in c)]
                 flight.clear()
                 self._restart()
                 for suspect in suspects:
@@ -157,7 +190,7 @@ class _Workers:
 
     def _alone(self, doc: Document) -> Analysed:
         try:
-            return self._submit(doc).result()
+            return self._submit([doc]).result()[0]
         except BrokenProcessPool:
             self._restart()
             return doc, None, {}, KhabarError.make("E512").line()
@@ -259,9 +292,9 @@ def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
     items = read_inputs(inputs, fetcher=fetcher, published_default=published_default, max_feed_items=max_feed_items)
     in_flight: set[str] = set()
     todo = _pending(items, store, summary, summary.run_id, on_progress=on_progress, in_flight=in_flight)
-    pool = _Workers(workers, fn=analyse if embeddings else _analyse_no_embed) if workers > 1 else None
+    pool = _Workers(workers, fn=_analyse_embed if embeddings else _analyse_no_embed) if workers > 1 else None
     results: Iterator[Analysed] = (pool.map(todo) if pool is not None
-                                   else (analyse(d, embeddings=embeddings) for d in todo))
+                                   else (r for chunk in chunks(todo) for r in analyse_many(chunk, embeddings=embeddings)))
     finished = False
     try:
         for result in results:

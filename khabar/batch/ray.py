@@ -39,6 +39,7 @@ from khabar.batch.local import (
     _fail,
     _pending,
     begin_run,
+    chunks,
     config_hash,
     read_inputs,
     store_analysed,
@@ -95,20 +96,20 @@ def _pull(batch: dict[str, Any], *, feed: Any) -> Iterator[dict[str, list[Any]]]
 
 class _Analyser:
     """One per actor: loads every model once (by analysing a one-sentence article), then
-    analyses whole shards. ``analyse`` never raises for a bad article: it returns its error.
+    analyses whole shards, in spaCy batches (``chunks``). ``analyse_many`` never raises for a bad article: it returns its error.
 
     A node with another Khabar version or KB than the driver would give different results
     under the driver's shard ids, so such an actor refuses to start."""
 
     def __init__(self, *, embeddings: bool, config: str) -> None:
-        from khabar.batch.local import analyse
+        from khabar.batch.local import analyse_many
 
         if config_hash() != config:
             raise RuntimeError(f"Khabar on node {os.uname().nodename} differs from the driver's "
                                f"(configuration {config_hash()}, driver {config}): install the same "
                                "version and KB on every node")
-        self.analyse, self.embeddings, self.pid = analyse, embeddings, os.getpid()
-        analyse(Document(id="", text=WARM_UP, published="2024-01-01"), embeddings=embeddings)
+        self.analyse, self.embeddings, self.pid = analyse_many, embeddings, os.getpid()
+        analyse_many([Document(id="", text=WARM_UP, published="2024-01-01")], embeddings=embeddings)
         if embeddings:
             from khabar.resolve.embed import available
 
@@ -118,7 +119,7 @@ class _Analyser:
         out: dict[str, list[Any]] = {"shard": [], "id": [], "results": [], "pid": []}
         for idx, sid, blob in zip(batch["shard"], batch["id"], batch["docs"], strict=True):
             docs: list[Document] = pickle.loads(blob)
-            results = [self.analyse(d, embeddings=self.embeddings) for d in docs]
+            results = [r for chunk in chunks(docs) for r in self.analyse(chunk, embeddings=self.embeddings)]
             out["shard"].append(int(idx))
             out["id"].append(str(sid))
             out["results"].append(pickle.dumps(results, protocol=5))

@@ -165,6 +165,7 @@ class _Board:
         self.base, self.w = base, w
         self.fixed = list({key: place for key, place in fixed if key not in base}.values())
         self._near: dict[tuple[str, str], bool] = {}
+        self._keys: dict[str, tuple[tuple[str, str] | None, tuple[str, str, str] | None, bool]] = {}
 
     def near(self, a: Place, b: Place) -> bool:
         key = (a.id, b.id)
@@ -174,15 +175,23 @@ class _Board:
                 haversine_km(a.lat, a.lon, b.lat, b.lon) <= self.w.near_km  # type: ignore[arg-type]
         return hit
 
+    def keys(self, place: Place) -> tuple[tuple[str, str] | None, tuple[str, str, str] | None, bool]:
+        """(admin1 key, admin2 key, has a point) of a place, worked out once per article."""
+        hit = self._keys.get(place.id)
+        if hit is None:
+            hit = self._keys[place.id] = (_admin1_key(place), _admin2_key(place), _has_point(place))
+        return hit
+
     def tally(self, assign: dict[str, Place]) -> tuple[Counter, list[Place]]:
         counts: Counter = Counter()
         points: list[Place] = []
         for place in [*self.fixed, *assign.values()]:
+            a1, a2, point = self.keys(place)
             counts["*"] += 1
             counts[place.country] += 1
-            counts[_admin1_key(place)] += 1
-            counts[_admin2_key(place)] += 1
-            if _has_point(place):
+            counts[a1] += 1
+            counts[a2] += 1
+            if point:
                 points.append(place)
         return counts, points
 
@@ -198,14 +207,14 @@ class _Board:
         score = 0.0
         if place.country:
             score += w.same_country_share * (counts[place.country] - (own.country == place.country)) * share
-        a1 = _admin1_key(place)
+        a1, a2, point = self.keys(place)
+        own_a1, own_a2, own_point = self.keys(own)
         if a1:
-            score += w.same_admin1 * (counts[a1] - (_admin1_key(own) == a1)) * share
-            a2 = _admin2_key(place)
+            score += w.same_admin1 * (counts[a1] - (own_a1 == a1)) * share
             if a2:
-                score += w.same_admin2 * (counts[a2] - (_admin2_key(own) == a2)) * share
-        if _has_point(place) and place.feature != "facility":
-            near = sum(1 for p in points if self.near(place, p)) - (_has_point(own) and self.near(place, own))
+                score += w.same_admin2 * (counts[a2] - (own_a2 == a2)) * share
+        if point and place.feature != "facility":
+            near = sum(1 for p in points if self.near(place, p)) - (own_point and self.near(place, own))
             score += w.near * near * share
         return score
 
@@ -213,14 +222,19 @@ class _Board:
         """Revisit each choice in turn given the others until none changes; the assignment and
         its total score (every name's own score plus the pull of the others on it)."""
         assign = dict(assign)
+        tallied: tuple[Counter, list[Place]] | None = None
         for _ in range(self.w.rounds):
             changed = False
             for key, scored in self.base.items():
-                counts, points = self.tally(assign)
+                if len(scored) == 1:  # nothing to choose between: the choice stands
+                    continue
+                if tallied is None:  # counted again only after a choice changed
+                    tallied = self.tally(assign)
+                counts, points = tallied
                 own = assign[key]
                 pick = max(scored.values(), key=lambda sp: sp[0] + self.pull(sp[1], own, counts, points))[1]
                 if pick is not own:
-                    assign[key], changed = pick, True
+                    assign[key], changed, tallied = pick, True, None
             if not changed:
                 break
         counts, points = self.tally(assign)

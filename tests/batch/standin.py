@@ -5,7 +5,7 @@ Run as ``python -m tests.batch.standin ingest ...`` by the tests of the ingest *
 fast. It lives under ``tests/`` and is read by nothing in ``khabar/``: the package itself has
 no hidden switch. One environment variable, read only here:
 
-* ``KHABAR_TEST_EXTRACT=fast``: ``extract()`` is replaced by ``fast_extract``, a deterministic
+* ``KHABAR_TEST_EXTRACT=fast``: ``extract_many()`` is replaced by ``fast_extract_many``, a deterministic
   stand-in that returns a small but complete report (an organisation, a place, an event with
   its evidence and participants) in microseconds, and workers skip loading spaCy. Everything
   else (reading, the content-hash ledger, the writer, entity and canonical resolution, the
@@ -54,12 +54,17 @@ def fast_extract(text: str, published: str | None = None, title: str | None = No
                   meta={"words": len(text.split()), "stand_in": True})
 
 
+def fast_extract_many(docs: list[Document], **_: object) -> list[Report]:
+    """``fast_extract`` in ``khabar.core.extract_many``'s shape, which ingest's workers call."""
+    return [fast_extract(d.text, d.published, d.title, d.url, d.source) for d in docs]
+
+
 def _no_models() -> None:
     """Workers of the stand-in load no model."""
 
 
 if os.environ.get("KHABAR_TEST_EXTRACT") == "fast":
-    local.extract = fast_extract
+    local.extract_many = fast_extract_many
     local._worker_init = _no_models
 
 

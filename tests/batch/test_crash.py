@@ -30,7 +30,7 @@ import pytest
 
 from khabar.batch import local
 from khabar.store import Store
-from tests.batch.standin import fast_extract
+from tests.batch.standin import fast_extract_many
 from tests.conftest import CORPUS, ROOT
 
 COMPARED = ("sources", "documents", "entities", "aliases", "mentions", "events", "participants",
@@ -143,7 +143,7 @@ def check_consistent(db: Path, reference: dict[str, tuple[int, ...]], where: str
 def reference_store(folder: Path, db: Path, monkeypatch: pytest.MonkeyPatch | None) -> Path:
     """One uninterrupted run, in this process (with the stand-in when ``monkeypatch`` is given)."""
     if monkeypatch is not None:
-        monkeypatch.setattr(local, "extract", fast_extract)
+        monkeypatch.setattr(local, "extract_many", fast_extract_many)
     store = Store.open(str(db))
     summary = local.ingest([str(folder)], store, embeddings=False, published_default="2024-04-10")
     store.close()

@@ -90,8 +90,9 @@ def test_rows_are_handed_on_as_they_arrive_in_a_growing_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def pool():
-    """Two spawned workers running ``die_on_marker`` (``analyse``'s shape, without models)."""
-    workers = _Workers(2, fn=die_on_marker, initializer=None, window=5)
+    """Two spawned workers running ``die_on_marker`` (``analyse_many``'s shape, without models)
+    on chunks of 3 documents, at most 2 chunks in flight."""
+    workers = _Workers(2, fn=die_on_marker, initializer=None, window=2, chunk=3)
     yield workers
     workers.close()
 
@@ -109,7 +110,7 @@ def test_the_worker_pool_keeps_order_and_never_reads_far_ahead(pool):
     for doc, _, _, error in pool.map(docs()):
         assert error is None
         seen.append(doc.origin)
-        assert pulled - len(seen) <= 5  # at most `window` documents read but not yet returned
+        assert pulled - len(seen) <= 6  # at most `window` chunks read but not yet returned
     assert seen == [str(i) for i in range(40)]
 
 
