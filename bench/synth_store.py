@@ -53,7 +53,7 @@ from khabar.nlp.kb import KB_DIR  # noqa: E402
 from khabar.nlp.text import norm_name  # noqa: E402
 from khabar.resolve.events import date_range, family, reconcile  # noqa: E402
 from khabar.store import Store  # noqa: E402
-from khabar.store.schema import TABLES  # noqa: E402
+from khabar.store.schema import TABLES, fts_rowid  # noqa: E402
 
 __all__ = ["build", "GENERATOR_COMMAND", "CHUNK"]
 
@@ -622,7 +622,7 @@ class Rows:
     evidence: list[tuple] = field(default_factory=list)
 
 
-FTS_SQL = "INSERT INTO documents_fts(doc_id, title, body) VALUES (?, ?, ?)"
+FTS_SQL = "INSERT INTO documents_fts(rowid, doc_id, title, body) VALUES (?, ?, ?, ?)"
 PARTICIPANT_COLS = ["event_id", "role", "entity_id", "name", "start", "end"]
 EVIDENCE_COLS = ["event_id", "document_id", "start", "end", "text"]
 
@@ -681,7 +681,7 @@ def _chunk(rng: Random, nrng: np.random.Generator, picks: Picks, world: World, t
             "id": doc_id, "content_hash": digest, "title": title, "url": url, "published": pub,
             "source_id": outlet_id, "author": None, "language": "en", "origin": url, "text": body,
             "n_words": len(body.split()), "ingested_at": ingested, "run_id": run_id}))
-        rows.documents_fts.append((doc_id, title, body))
+        rows.documents_fts.append((fts_rowid(doc_id), doc_id, title, body))
         for ent, span in doc.mentions:
             mid = _id("m", next(counters.mention), salts["mention"])
             rows.mentions.append((mid, doc_id, ent.id, doc.local[ent.id], span["start"], span["end"],
@@ -789,10 +789,10 @@ def _write_world(conn: Connection, world: World, run_id: str, stats: dict[str, A
         for a in e.aliases:
             norms.setdefault(norm_name(a), a)
         alias_rows += [(e.id, n, a) for n, a in norms.items()]
-        fts.append((e.id, " ; ".join(sorted(norms.values()))))
+        fts.append((fts_rowid(e.id), e.id, " ; ".join(sorted(norms.values()))))
     run(_insert_sql("entities"), ents)
     run(_insert_sql("aliases"), alias_rows)
-    run("INSERT INTO entities_fts(entity_id, names) VALUES (?, ?)", fts)
+    run("INSERT INTO entities_fts(rowid, entity_id, names) VALUES (?, ?, ?)", fts)
     run(_insert_sql("relations"), [(a, t, b, "kb", None) for a, t, b in world.relations])
 
 

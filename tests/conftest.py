@@ -67,18 +67,24 @@ _ANALYSED: dict[tuple, object] = {}
 @pytest.fixture
 def cached_analysis(monkeypatch):
     """Extraction is the slow part and is tested elsewhere: analyse each text once per session."""
+    import copy
+
     from khabar.batch import local
 
-    real = local.analyse
+    real = local.analyse_many
 
-    def analyse(doc, *, embeddings=True):
-        key = (doc.text, doc.published, doc.title, doc.url, doc.source, embeddings)
-        if key not in _ANALYSED:
-            _ANALYSED[key] = real(doc, embeddings=embeddings)
-        d, report, vectors, error = _ANALYSED[key]
-        import copy
+    def key(doc, embeddings):  # noqa: ANN001, ANN202
+        return doc.text, doc.published, doc.title, doc.url, doc.source, embeddings
 
-        return doc, copy.deepcopy(report), vectors, error
+    def analyse_many(docs, *, embeddings=True):  # noqa: ANN001, ANN202
+        todo = [d for d in docs if key(d, embeddings) not in _ANALYSED]
+        for d, result in zip(todo, real(todo, embeddings=embeddings) if todo else [], strict=True):
+            _ANALYSED[key(d, embeddings)] = result
+        out = []
+        for doc in docs:
+            _, report, vectors, error = _ANALYSED[key(doc, embeddings)]
+            out.append((doc, copy.deepcopy(report), dict(vectors), error))
+        return out
 
-    monkeypatch.setattr(local, "analyse", analyse)
-    return analyse
+    monkeypatch.setattr(local, "analyse_many", analyse_many)
+    return analyse_many

@@ -89,6 +89,7 @@ class KnowledgeBase:
                 self._index[norm_name(name)] = ids
                 self.short_names[ids[0]] = name
         self._fuzzy_keys = [k for k in self._index if len(k) >= 6]
+        self._fuzzy_memo: dict[tuple[str, float], str | None] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -113,10 +114,16 @@ class KnowledgeBase:
         key = norm_name(name)
         if len(key) < 6:
             return None
-        hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if hit is None:
+        memo = (key, cutoff)
+        if memo not in self._fuzzy_memo:  # names recur from article to article; the scan is the cost
+            if len(self._fuzzy_memo) >= 50_000:
+                self._fuzzy_memo.clear()
+            hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+            self._fuzzy_memo[memo] = None if hit is None else hit[0]
+        found = self._fuzzy_memo[memo]
+        if found is None:
             return None
-        for i in self._index[hit[0]]:
+        for i in self._index[found]:
             entry = self.entries[i]
             if type is None or entry.type == type:
                 return entry

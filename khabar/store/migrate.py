@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from khabar.errors import KhabarError
-from khabar.store.schema import metadata, schema_migrations
+from khabar.store.schema import fts_rowid, metadata, schema_migrations
 
 __all__ = ["MIGRATIONS", "migrate", "current_version"]
 
@@ -73,12 +73,32 @@ def _block_index(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _fts_rowids(conn: Connection) -> None:
+    """Full-text rows keyed by their id's hex digits (``schema.fts_rowid``): an entity's row is
+    replaced by rowid instead of a scan of the whole table on every new alias, and a search
+    maps matches to documents without reading them (docs/benchmarks.md). The tables are rebuilt
+    from the stored rows (SQLite only)."""
+    if conn.dialect.name != "sqlite":
+        return
+    for table, id_col, cols in (("documents_fts", "doc_id", "title, body"), ("entities_fts", "entity_id", "names")):
+        conn.exec_driver_sql(f"ALTER TABLE {table} RENAME TO {table}_old")
+        conn.execute(text(f"CREATE VIRTUAL TABLE {table} USING fts5({id_col} UNINDEXED, {cols}, "
+                          "tokenize='unicode61 remove_diacritics 2')"))
+        width = 2 + cols.count(",")
+        insert = f"INSERT INTO {table}(rowid, {id_col}, {cols}) VALUES ({', '.join('?' * (width + 1))})"
+        rows = conn.exec_driver_sql(f"SELECT {id_col}, {cols} FROM {table}_old")
+        while batch := rows.fetchmany(1000):
+            conn.exec_driver_sql(insert, [(fts_rowid(r[0]), *r) for r in batch])
+        conn.exec_driver_sql(f"DROP TABLE {table}_old")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search", _full_text),
     (3, "review and audit", _review),
     (4, "list indexes", _list_indexes),
     (5, "blocking index", _block_index),
+    (6, "full-text rowids", _fts_rowids),
 ]
 
 

@@ -61,7 +61,9 @@ def _text_docs(conn: Connection, query: str) -> Any:
     """A subquery of the ids of documents matching ``query`` (every word, any order)."""
     if conn.dialect.name == "sqlite":
         terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
-        fts = text("SELECT doc_id FROM documents_fts WHERE documents_fts MATCH :q").bindparams(q=terms)
+        # the id from the rowid (schema.fts_rowid): reading the doc_id column would load every match's row
+        fts = text("SELECT printf('d%016x', rowid) AS doc_id FROM documents_fts "
+                   "WHERE documents_fts MATCH :q").bindparams(q=terms)
         return select(fts.columns(doc_id=String).subquery().c.doc_id)
     return (select(documents.c.id).where(
         func.to_tsvector("simple", func.coalesce(documents.c.title, "") + " " + documents.c.text)

@@ -9,6 +9,8 @@ filter on: filters stay indexable and the contract shape stays whole.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import (
     Column,
     Float,
@@ -22,7 +24,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["metadata", "TABLES"]
+__all__ = ["metadata", "TABLES", "fts_rowid"]
 
 metadata = MetaData()
 
@@ -259,3 +261,18 @@ audit = Table(
 )
 
 TABLES = {t.name: t for t in metadata.sorted_tables}
+
+
+_STORE_ID = re.compile(r"[de][0-9a-f]{15,16}")
+
+
+def fts_rowid(store_id: str) -> int:
+    """The full-text row of a document ('d' + 16 hex) or an entity ('e' + 15 hex): the id's
+    hex digits read as a signed 64-bit integer. A row is then replaced by rowid, and a match
+    mapped back to its id (``printf('d%016x', rowid)``) without reading the full-text table's
+    stored columns, which on a million-document store took seconds per common word
+    (docs/benchmarks.md)."""
+    if not _STORE_ID.fullmatch(store_id):
+        raise ValueError(f"not a document or entity id: {store_id!r}")
+    value = int(store_id[1:], 16)
+    return value - (1 << 64) if value >= 1 << 63 else value

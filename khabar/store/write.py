@@ -22,7 +22,16 @@ from khabar.resolve.canonical import attach_events
 from khabar.resolve.entities import resolve_entity
 from khabar.resolve.events import date_range, family
 from khabar.store.db import now
-from khabar.store.schema import documents, events, evidence, mentions, participants, relations, sources
+from khabar.store.schema import (
+    documents,
+    events,
+    evidence,
+    fts_rowid,
+    mentions,
+    participants,
+    relations,
+    sources,
+)
 
 __all__ = ["content_hash", "find_document", "write_article", "Written", "refresh_entity_fts"]
 
@@ -61,8 +70,8 @@ def _source_id(conn: Connection, doc: Document) -> str | None:
 
 def _fts(conn: Connection, doc_id: str, doc: Document) -> None:
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("INSERT INTO documents_fts(doc_id, title, body) VALUES (?, ?, ?)",
-                             (doc_id, doc.title or "", doc.text))
+        conn.exec_driver_sql("INSERT INTO documents_fts(rowid, doc_id, title, body) VALUES (?, ?, ?, ?)",
+                             (fts_rowid(doc_id), doc_id, doc.title or "", doc.text))
 
 
 def refresh_entity_fts(conn: Connection, entity_id: str) -> None:
@@ -71,8 +80,10 @@ def refresh_entity_fts(conn: Connection, entity_id: str) -> None:
         return
     names = " ; ".join(conn.exec_driver_sql("SELECT alias FROM aliases WHERE entity_id = ?",
                                             (entity_id,)).scalars())
-    conn.exec_driver_sql("DELETE FROM entities_fts WHERE entity_id = ?", (entity_id,))
-    conn.exec_driver_sql("INSERT INTO entities_fts(entity_id, names) VALUES (?, ?)", (entity_id, names))
+    rowid = fts_rowid(entity_id)  # by rowid: a look-up, where "WHERE entity_id = ?" read every row
+    conn.exec_driver_sql("DELETE FROM entities_fts WHERE rowid = ?", (rowid,))
+    conn.exec_driver_sql("INSERT INTO entities_fts(rowid, entity_id, names) VALUES (?, ?, ?)",
+                         (rowid, entity_id, names))
 
 
 def _map_ids(data: Any, ids: dict[str, str]) -> Any:

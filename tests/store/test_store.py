@@ -134,3 +134,39 @@ def test_entity_found_by_any_word_of_any_alias(store: Store, cached_analysis):
         with pytest.raises(KhabarError) as err:
             get_entity(conn, "Nonexistent Brigade of Nowhere")
         assert err.value.code == "E504"
+
+
+def test_full_text_rows_from_before_step_6_are_rekeyed_and_still_found(tmp_path, monkeypatch, cached_analysis):
+    """A store made by step 5 (full-text rows numbered 1, 2, ...) opened by this code: the rows
+    are keyed by their ids' hex digits, and search and entity updates work on them."""
+    from khabar.store import migrate as m
+    from khabar.store.query import find_entities
+    from khabar.store.schema import fts_rowid
+
+    path = str(tmp_path / "old.db")
+    monkeypatch.setattr(m, "MIGRATIONS", m.MIGRATIONS[:5])
+    old = Store.open(path)
+    ingest(_docs(), old, embeddings=False)
+    with old.begin() as conn:  # as step 5's writer left them
+        conn.exec_driver_sql("DELETE FROM documents_fts")
+        conn.exec_driver_sql("INSERT INTO documents_fts(doc_id, title, body) SELECT id, title, text FROM documents")
+        conn.exec_driver_sql("DELETE FROM entities_fts")
+        conn.exec_driver_sql("INSERT INTO entities_fts(entity_id, names) SELECT entity_id, group_concat(alias, ' ; ') "
+                             "FROM aliases GROUP BY entity_id")
+    old.close()
+    monkeypatch.setattr(m, "MIGRATIONS", MIGRATIONS)
+    new = Store.open(path)
+    with new.read() as conn:
+        for table, col in (("documents_fts", "doc_id"), ("entities_fts", "entity_id")):
+            rows = conn.exec_driver_sql(f"SELECT rowid, {col} FROM {table}").all()
+            assert rows and all(rowid == fts_rowid(i) for rowid, i in rows)
+        assert list_events(conn, text_query="Kerman")
+        state = conn.exec_driver_sql("SELECT entity_id FROM entities_fts WHERE entities_fts MATCH 'state'").scalars().all()
+        assert state and set(find_entities(conn, "state")) <= set(state)
+    ingest([Document(id="", text=(DATA / "short-attack.txt").read_text(), published="2024-03-25")], new,
+           embeddings=False)  # new aliases rewrite entity rows by rowid
+    with new.read() as conn:
+        n_fts, n_entities = conn.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM entities_fts), (SELECT count(DISTINCT entity_id) FROM aliases)").one()
+        assert n_fts == n_entities
+    new.close()
