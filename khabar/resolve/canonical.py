@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, or_, select
 
 from khabar.resolve.embed import from_bytes
 from khabar.resolve.events import (
     DATE_SLACK_DAYS,
+    FAR_KM,
+    GEO_RANK,
     THRESHOLD,
     EventRef,
     date_range,
     family,
+    fine_place,
     reconcile,
     score,
 )
@@ -44,30 +48,30 @@ _REF_COLUMNS = [events.c[name] for name in (
 
 
 def load_ref(conn: Connection, event_id: str) -> EventRef:
-    row = conn.execute(select(*_REF_COLUMNS).where(events.c.id == event_id)).mappings().one()
+    row = conn.execute(select(*_REF_COLUMNS).where(events.c.id == event_id)).one()
     roles = conn.execute(select(participants.c.role, participants.c.entity_id)
                          .where(participants.c.event_id == event_id)).all()
     return _ref(row, roles)
 
 
 def _ref(row: Any, roles: list[tuple[str, str | None]]) -> EventRef:
-    fat = None if row["fatalities_min"] is None else (row["fatalities_min"], row["fatalities_max"])
+    fat = None if row.fatalities_min is None else (row.fatalities_min, row.fatalities_max)
     return EventRef(
-        id=row["id"], document=row["document_id"], type=row["type"], subtype=row["subtype"],
-        precision=row["date_precision"], date_lo=row["date_lo"], date_hi=row["date_hi"],
-        country=row["country"], admin1=row["admin1"], lat=row["lat"], lon=row["lon"],
-        geo_precision=row["geo_precision"] or "unknown",
+        id=row.id, document=row.document_id, type=row.type, subtype=row.subtype,
+        precision=row.date_precision, date_lo=row.date_lo, date_hi=row.date_hi,
+        country=row.country, admin1=row.admin1, lat=row.lat, lon=row.lon,
+        geo_precision=row.geo_precision or "unknown",
         actors=frozenset(e for r, e in roles if e and r in ("actor", "claimant")),
         targets=frozenset(e for r, e in roles if e and r in ("target", "victim")),
-        fatalities=fat, embedding=from_bytes(row["embedding"]),
-        lemma=(row["trigger_text"] or "").casefold() or None)
+        fatalities=fat, embedding=from_bytes(row.embedding),
+        lemma=(row.trigger_text or "").casefold() or None)
 
 
 def _members(conn: Connection, canonical_ids: list[str]) -> dict[str, list[EventRef]]:
     if not canonical_ids:
         return {}
-    rows = conn.execute(select(*_REF_COLUMNS).where(events.c.canonical_id.in_(canonical_ids))).mappings().all()
-    ids = [r["id"] for r in rows]
+    rows = conn.execute(select(*_REF_COLUMNS).where(events.c.canonical_id.in_(canonical_ids))).all()
+    ids = [r.id for r in rows]
     roles: dict[str, list[tuple[str, str | None]]] = {i: [] for i in ids}
     for event_id, role, entity_id in conn.execute(
             select(participants.c.event_id, participants.c.role, participants.c.entity_id)
@@ -75,7 +79,7 @@ def _members(conn: Connection, canonical_ids: list[str]) -> dict[str, list[Event
         roles[event_id].append((role, entity_id))
     out: dict[str, list[EventRef]] = {}
     for r in rows:
-        out.setdefault(r["canonical_id"], []).append(_ref(r, roles[r["id"]]))
+        out.setdefault(r.canonical_id, []).append(_ref(r, roles[r.id]))
     return out
 
 
@@ -110,14 +114,39 @@ def _candidates(conn: Connection, ref: EventRef) -> list[str]:
                    [c.date_lo.in_(_january_firsts(_shift(lo, -366), hi)), c.date_hi >= lo]]
     else:
         windows = [[c.date_lo.is_(None)]]
+    near = _within_reach(ref)
     found: dict[str, str | None] = {}
     for country in by_country:
         for window in windows:
-            where = [c.family == ref.family, *([country] if country is not None else []), *window]
+            where = [c.family == ref.family, *([country] if country is not None else []), *window, *near]
             q = select(c.id, c.date_lo).where(and_(*where)).order_by(c.date_lo.desc(), c.id).limit(MAX_CANDIDATES)
             found.update((cid, day) for cid, day in conn.execute(q))
     ranked = sorted(sorted(found.items()), key=lambda kv: kv[1] or "", reverse=True)  # newest start, then id
     return [cid for cid, _ in ranked[:MAX_CANDIDATES]]
+
+
+_FINE = [p for p, rank in GEO_RANK.items() if rank >= GEO_RANK["district"]]
+
+
+def _within_reach(ref: EventRef) -> list[Any]:
+    """For a report placed finely: leave out canonical events placed finely more than
+    ``FAR_KM`` away (a box a little larger than that circle). Lossless: a canonical event's
+    place is one of its members' places, and ``score`` rules a report out of any cluster with a
+    fine member that far. It matters where the store is dense: the block of a busy country and
+    month held hundreds of events, mostly in other provinces, and only the newest 200 were read.
+    Reviewed events are always read (a reviewer may have moved one)."""
+    if not fine_place(ref):
+        return []
+    c = canonical_events.c
+    dlat = FAR_KM / 111.0 + 0.05
+    box = [c.lat.between(ref.lat - dlat, ref.lat + dlat)]
+    widest = abs(ref.lat) + dlat  # type: ignore[arg-type]
+    if widest < 85:
+        dlon = FAR_KM / (111.0 * math.cos(math.radians(widest))) + 0.05
+        if -180 < ref.lon - dlon and ref.lon + dlon < 180:  # type: ignore[operator]
+            box.append(c.lon.between(ref.lon - dlon, ref.lon + dlon))
+    return [or_(c.lat.is_(None), c.lon.is_(None), c.geo_precision.is_(None), c.geo_precision.not_in(_FINE),
+                and_(*box), c.id.in_(select(event_reviews.c.canonical_id)))]
 
 
 def _best(ref: EventRef, clusters: dict[str, list[EventRef]], threshold: float) -> str | None:

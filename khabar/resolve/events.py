@@ -24,7 +24,7 @@ import numpy as np
 from khabar.nlp.places import haversine_km
 
 __all__ = ["EventRef", "family", "date_range", "score", "text_score", "reconcile", "THRESHOLD",
-           "DATE_SLACK_DAYS", "UNDATED_WINDOW_DAYS"]
+           "DATE_SLACK_DAYS", "UNDATED_WINDOW_DAYS", "FAR_KM", "GEO_RANK", "fine_place"]
 
 FAMILIES = {"attack": "violence", "bombing": "violence", "killing": "violence",
             "armed_clash": "violence", "military_operation": "violence",
@@ -34,6 +34,7 @@ THRESHOLD = 2.5
 DATE_SLACK_DAYS = 1
 UNDATED_WINDOW_DAYS = 30
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, "unknown": 0}
+FAR_KM = 150  # two finely placed reports this far apart are never one incident
 GEO_RANK = {"point": 5, "city": 4, "district": 3, "province": 2, "country": 1, "unknown": 0}
 TYPE_RANK = ("bombing", "killing", "kidnapping", "armed_clash", "military_operation", "attack")
 ACTOR_ROLES = ("actor", "claimant")
@@ -105,7 +106,7 @@ class EventRef:
         return family(self.type)
 
 
-def _fine_place(ref: EventRef) -> bool:
+def fine_place(ref: EventRef) -> bool:
     return ref.lat is not None and GEO_RANK.get(ref.geo_precision, 0) >= GEO_RANK["district"]
 
 
@@ -138,9 +139,9 @@ def score(a: EventRef, b: EventRef) -> float | None:
         else:
             points += _fresh_points(a, b) + _fresh_points(b, a)
     # Where.
-    if _fine_place(a) and _fine_place(b):
+    if fine_place(a) and fine_place(b):
         km = haversine_km(a.lat, a.lon, b.lat, b.lon)
-        if km > 150:
+        if km > FAR_KM:
             return None
         points += 2.0 if km <= 30 else 1.0 if km <= 100 else 0.0
     elif a.admin1 and b.admin1:
