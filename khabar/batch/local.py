@@ -37,8 +37,8 @@ from khabar.store.write import content_hash, find_document, write_article
 __all__ = ["ingest", "analyse", "analyse_many", "IngestSummary", "config_hash", "read_inputs", "begin_run", "store_analysed"]
 
 Analysed = tuple[Document, Report | None, dict[str, bytes | None], str | None]
-CHUNK = 32  # articles per spaCy batch: nlp.pipe is fastest near 32 (docs/benchmarks.md) ...
-CHUNK_CHARS = 200_000  # ... unless they are long: a chunk's memory stays bounded
+CHUNK = 16  # articles per spaCy batch: as fast as 32 here, 76 MB less peak RSS (docs/benchmarks.md) ...
+CHUNK_CHARS = 100_000  # ... unless they are long: a chunk's memory stays bounded
 
 
 @dataclass
