@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.khabar-installed
 
-.PHONY: demo test lint eval train bench screenshots venv clean
+.PHONY: bench-1m demo test lint eval train bench screenshots venv clean
 
 venv: $(STAMP)
 
@@ -47,6 +47,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_corpus.py --docs 2000
 	$(BIN)/python bench/bench_resolve.py --sizes 10000,100000
 	$(BIN)/python bench/bench_web.py --events 100000
+
+# the million-event figures (a 11 GB store in /tmp, built once, about 20 minutes in all)
+bench-1m: $(STAMP)
+	$(BIN)/python bench/bench_web.py --events 1000000 --repeat 10
+	$(BIN)/python bench/bench_resolve.py --sizes 10000,100000,1000000 --tail 5000
 
 screenshots: $(STAMP)
 	$(BIN)/python bench/screenshots.py --db khabar-demo.db --out docs/screenshots

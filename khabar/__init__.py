@@ -7,8 +7,8 @@
 
 __version__ = "0.1.0"
 
-from khabar.core import extract  # noqa: E402
+from khabar.core import extract, extract_many  # noqa: E402
 from khabar.errors import KhabarError  # noqa: E402
 from khabar.model import Report  # noqa: E402
 
-__all__ = ["extract", "Report", "KhabarError", "__version__"]
+__all__ = ["extract", "extract_many", "Report", "KhabarError", "__version__"]

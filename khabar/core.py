@@ -8,6 +8,8 @@
 6. ``extract.finalise_events``   event mentions -> events (split, placed, joined)
 6b. ``extract.add_learned_roles`` the learned role tagger's phrases -> participants the rules missed
 7. ``extract.find_relations``    entities -> relations (text and KB)
+
+``extract_many`` runs the same stages on several articles, step 1 batched (``nlp.pipe``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
 
 from spacy.tokens import Doc
 
@@ -51,8 +53,9 @@ def document_id(text: str) -> str:
     return "d" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _checked(text: str, published: str | None) -> Any:
-    """Why first: a bad argument fails with its code before any model runs."""
+def _checked(text: str, published: str | None) -> date | None:
+    """The publication date, after the checks that make a bad argument fail with its code
+    before any model runs."""
     if not isinstance(text, str):
         raise TypeError("text must be str")
     if not text.strip():
@@ -83,7 +86,7 @@ def extract_many(docs: Sequence[Document], *, learned: bool = True) -> list[Repo
     ingest's workers call. One result per article, in order: its ``Report``, or the exception
     ``extract`` would have raised for it; one bad article never costs the others."""
     out: list[Report | Exception | None] = [None] * len(docs)
-    ready: list[tuple[int, Any]] = []
+    ready: list[tuple[int, date | None]] = []
     for i, d in enumerate(docs):
         try:
             ready.append((i, _checked(d.text, d.published)))
@@ -108,7 +111,7 @@ def extract_many(docs: Sequence[Document], *, learned: bool = True) -> list[Repo
     return out  # type: ignore[return-value]
 
 
-def _from_doc(doc: Doc, document: Document, pub: Any, *, learned: bool, t0: float) -> Report:
+def _from_doc(doc: Doc, document: Document, pub: date | None, *, learned: bool, t0: float) -> Report:
     """Every stage after spaCy's, on one parsed article."""
     text, published = document.text, document.published
     doc.user_data["original"] = text

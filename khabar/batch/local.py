@@ -99,14 +99,26 @@ def analyse_many(docs: Sequence[Document], *, embeddings: bool = True) -> list[A
             report.document.author, report.document.origin = doc.author, doc.origin
             out.append((doc, report, {}, None))
     if embeddings:
-        owned = [(vecs, ev) for _, report, vecs, _ in out if report is not None for ev in report.events]
-        if owned:
-            from khabar.resolve.embed import encode, to_bytes
-
-            vectors = encode([ev.evidence[0].text if ev.evidence else ev.trigger.text for _, ev in owned])
-            for (vecs, ev), vec in zip(owned, vectors, strict=True):
-                vecs[ev.id] = to_bytes(vec)
+        try:
+            _embed(out)
+        except Exception:  # noqa: BLE001 - the chunk failed: find the article that fails, one at a time
+            for k, one in enumerate(out):
+                try:
+                    _embed([one])
+                except Exception as exc:  # noqa: BLE001
+                    out[k] = (one[0], None, {}, KhabarError.make("E511", why=f"{type(exc).__name__}: {exc}").line())
     return out
+
+
+def _embed(analysed: list[Analysed]) -> None:
+    """One vector per event (its evidence sentence), into each article's vectors, in one call."""
+    owned = [(vecs, ev) for _, report, vecs, _ in analysed if report is not None for ev in report.events]
+    if owned:
+        from khabar.resolve.embed import encode, to_bytes
+
+        vectors = encode([ev.evidence[0].text if ev.evidence else ev.trigger.text for _, ev in owned])
+        for (vecs, ev), vec in zip(owned, vectors, strict=True):
+            vecs[ev.id] = to_bytes(vec)
 
 
 def _worker_init() -> None:

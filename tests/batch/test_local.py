@@ -132,3 +132,28 @@ def test_a_failure_never_holds_a_large_input_in_memory(tmp_path):
     out, grown = peak_growth(lambda: list(iter_documents([str(page), str(data)])))
     assert [(x.code, isinstance(x, Failure)) for x in out] == [("E106", True), ("E106", True)]
     assert grown < 30, f"peak RSS grew by {grown:.0f} MB"
+
+
+def test_an_article_whose_embedding_fails_costs_only_itself(monkeypatch):
+    """The chunk is embedded in one call; when that call fails, each article is tried alone and
+    only the one that fails again is recorded (E511)."""
+    import khabar.resolve.embed as embed
+    from khabar.batch.local import analyse_many
+
+    real = embed.encode
+
+    def fragile(texts, **kw):  # noqa: ANN001, ANN202
+        if any("Selmar" in t for t in texts):
+            raise RuntimeError("encoder broke")
+        return real(texts, **kw)
+
+    monkeypatch.setattr(embed, "encode", fragile)
+    other = (Path(__file__).parents[1] / "data" / "short-attack.txt").read_text(encoding="utf-8")
+    docs = [Document(id="", text=other, published="2024-03-25", origin="a"),
+            Document(id="", text=TEXT, published="2024-03-25", origin="selmar"),
+            Document(id="", text=other.replace("police", "army"), published="2024-03-25", origin="b")]
+    results = analyse_many(docs)
+    assert [d.origin for d, *_ in results] == ["a", "selmar", "b"]
+    assert results[1][1] is None and results[1][3].startswith("E511: ") and "encoder broke" in results[1][3]
+    for _, report, vectors, error in (results[0], results[2]):
+        assert error is None and report.events and set(vectors) == {ev.id for ev in report.events}
