@@ -14,7 +14,9 @@ Each phase runs in its own child process, so its peak RSS is its own:
 
 Prints one JSON object (and ``--out FILE`` keeps it): words, seconds, words/s, articles/s,
 500-word articles/s, the ratio to bare spaCy with the same number of processes, and the peak
-RSS of the driver and of the largest worker.
+RSS of the driver and of the largest worker. Beside the whole run (model loading and worker
+start-up included), the steady state: articles/s from the moment a tenth of the articles were
+done to the end, measured the same way for both (``steady_*``), which is what a long run sees.
 """
 
 from __future__ import annotations
@@ -99,13 +101,18 @@ def phase(name: str, n: int) -> dict[str, object]:
     docs = corpus(n)
     texts = [t for _, t in docs]
     engine, procs = name.split("-")
+    warm = max(1, len(docs) // 10)  # steady state: from the 10th percent of articles done to the end
+    t_warm: float | None = None
     if engine == "spacy":
         from khabar.nlp.pipeline import load_nlp
 
         nlp = load_nlp()
         t0 = time.perf_counter()
-        words = sum(sum(1 for t in d if not t.is_punct and not t.is_space)
-                    for d in nlp.pipe(texts, batch_size=32, n_process=int(procs)))
+        words = 0
+        for k, d in enumerate(nlp.pipe(texts, batch_size=32, n_process=int(procs))):
+            words += sum(1 for t in d if not t.is_punct and not t.is_space)
+            if k + 1 == warm:
+                t_warm = time.perf_counter()
         seconds = time.perf_counter() - t0
         extra: dict[str, object] = {"words": words}
     else:
@@ -117,11 +124,19 @@ def phase(name: str, n: int) -> dict[str, object]:
             store = Store.open(str(Path(tmp) / "bench.db"))
             items = [Document(id="", text=t, origin=o) for o, t in docs]
             t0 = time.perf_counter()  # models load inside: the workers' start-up is part of the run
-            summary = ingest(items, store, workers=int(procs))
+
+            def progress(summary) -> None:  # noqa: ANN001
+                nonlocal t_warm
+                if t_warm is None and summary.new + summary.failed + summary.unchanged >= warm:
+                    t_warm = time.perf_counter()
+
+            summary = ingest(items, store, workers=int(procs), on_progress=progress)
             seconds = time.perf_counter() - t0
             extra = {"new": summary.new, "failed": summary.failed, "events": summary.events}
             store.close()
+    steady = (time.perf_counter() - t_warm) if t_warm is not None else None
     return {"phase": name, "articles": len(texts), "seconds": round(seconds, 1),
+            "steady_articles": len(texts) - warm, "steady_seconds": round(steady, 1) if steady else None,
             "driver_peak_rss_mb": _peak_mb(resource.RUSAGE_SELF),
             "worker_peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN) if procs != "1" else _peak_mb(resource.RUSAGE_SELF),
             **extra}
@@ -154,9 +169,13 @@ def main() -> None:
             r["words_per_s"] = round(words / r["seconds"])
             r["articles_500w_per_s"] = round(words / 500 / r["seconds"], 1)
         r["articles_per_s"] = round(r["articles"] / r["seconds"], 1)
+        if r.get("steady_seconds"):
+            r["steady_articles_per_s"] = round(r["steady_articles"] / r["steady_seconds"], 1)
         base = results.get("spacy-" + r["phase"].split("-")[1])
         if r["phase"].startswith("khabar") and base:
             r["ratio_to_spacy"] = round(base["seconds"] / r["seconds"], 2)
+            if r.get("steady_seconds") and base.get("steady_seconds"):
+                r["steady_ratio_to_spacy"] = round(base["steady_seconds"] / r["steady_seconds"], 2)
     out = {"machine": f"{platform.machine()} {os.cpu_count()} cores, python {platform.python_version()}",
            "command": " ".join(["python", "bench/bench_corpus.py", *sys.argv[1:]]), "documents": len(docs),
            "sources": sources, "words": words, "phases": results}
