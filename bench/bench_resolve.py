@@ -51,11 +51,34 @@ def _pairs(conn, key: str) -> int:  # noqa: ANN001
     ).scalar_one())
 
 
+def _resolve(store, ids: list[str]) -> tuple[float, int]:  # noqa: ANN001
+    """Resolve ``ids`` in order with the production code, ``CHUNK`` per transaction, as
+    ``khabar ingest`` would: (seconds, pairs scored)."""
+    import khabar.resolve.canonical as canonical
+
+    scored = 0
+    real_score = canonical.score
+
+    def counting(a, b):  # noqa: ANN001, ANN202
+        nonlocal scored
+        scored += 1
+        return real_score(a, b)
+
+    canonical.score = counting
+    try:
+        t0 = time.perf_counter()
+        for i in range(0, len(ids), CHUNK):
+            with store.begin() as conn:
+                canonical.attach_events(conn, ids[i:i + CHUNK])
+        return time.perf_counter() - t0, scored
+    finally:
+        canonical.score = real_score
+
+
 def one(n_reports: int, where: Path, seed: int) -> dict[str, object]:
     """Build, forget, resolve again: in this process."""
     from synth_store import build
 
-    import khabar.resolve.canonical as canonical
     from khabar.store import Store
 
     path = where / f"khabar-resolve-{n_reports}.db"
@@ -74,22 +97,7 @@ def one(n_reports: int, where: Path, seed: int) -> dict[str, object]:
     with store.read() as conn:
         ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM events ORDER BY rowid")]
     rss_before = _rss_mb()
-
-    scored = 0
-    real_score = canonical.score
-
-    def counting(a, b):  # noqa: ANN001, ANN202
-        nonlocal scored
-        scored += 1
-        return real_score(a, b)
-
-    canonical.score = counting
-    t0 = time.perf_counter()
-    for i in range(0, len(ids), CHUNK):
-        with store.begin() as conn:
-            canonical.attach_events(conn, ids[i:i + CHUNK])
-    seconds = time.perf_counter() - t0
-    canonical.score = real_score
+    seconds, scored = _resolve(store, ids)
 
     with store.begin() as conn:
         conn.exec_driver_sql("UPDATE resolve_truth SET pred = (SELECT canonical_id FROM events "
@@ -134,21 +142,7 @@ def tail(n_events: int, k: int, where: Path, seed: int) -> dict[str, object]:
         for cid in sorted({r[1] for r in rows if r[1]}):
             canonical.rebuild_canonical(conn, cid)  # dropped when the tail held all its members
     rss_before = _rss_mb()
-    scored = 0
-    real_score = canonical.score
-
-    def counting(a, b):  # noqa: ANN001, ANN202
-        nonlocal scored
-        scored += 1
-        return real_score(a, b)
-
-    canonical.score = counting
-    t0 = time.perf_counter()
-    for i in range(0, len(ids), CHUNK):
-        with store.begin() as conn:
-            canonical.attach_events(conn, ids[i:i + CHUNK])
-    seconds = time.perf_counter() - t0
-    canonical.score = real_score
+    seconds, scored = _resolve(store, ids)
     store.close()
     return {"canonical_events": n_canonical, "reports_in_store": n_reports, "tail_reports": len(ids),
             "build_s": round(build_s, 1), "seconds": round(seconds, 1), "reports_per_s": round(len(ids) / seconds),

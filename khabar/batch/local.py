@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from khabar import __version__
@@ -129,14 +130,6 @@ def _worker_init() -> None:
     load_nlp()
 
 
-def _analyse_no_embed(docs: Sequence[Document]) -> list[Analysed]:
-    return analyse_many(docs, embeddings=False)
-
-
-def _analyse_embed(docs: Sequence[Document]) -> list[Analysed]:
-    return analyse_many(docs, embeddings=True)
-
-
 def chunks(items: Iterable[Document], size: int = CHUNK, *, chars: int = CHUNK_CHARS) -> Iterator[list[Document]]:
     """Consecutive lists of at most ``size`` documents and about ``chars`` characters, read lazily."""
     chunk: list[Document] = []
@@ -157,7 +150,7 @@ class _Workers:
     document that killed it (``fn`` must return one ``Analysed`` tuple per document;
     ``initializer`` loads the models once per worker)."""
 
-    def __init__(self, n: int, *, fn: Callable[[Sequence[Document]], list[Analysed]] = _analyse_no_embed,
+    def __init__(self, n: int, *, fn: Callable[[Sequence[Document]], list[Analysed]],
                  initializer: Callable[[], None] | None = _worker_init, window: int | None = None,
                  chunk: int = CHUNK) -> None:
         self.n, self.window, self.fn, self.initializer, self.chunk = n, window or 2 * n, fn, initializer, chunk
@@ -304,7 +297,7 @@ def ingest(inputs: Iterable[str | Document], store: Store, *, workers: int = 1,
     items = read_inputs(inputs, fetcher=fetcher, published_default=published_default, max_feed_items=max_feed_items)
     in_flight: set[str] = set()
     todo = _pending(items, store, summary, summary.run_id, on_progress=on_progress, in_flight=in_flight)
-    pool = _Workers(workers, fn=_analyse_embed if embeddings else _analyse_no_embed) if workers > 1 else None
+    pool = _Workers(workers, fn=partial(analyse_many, embeddings=embeddings)) if workers > 1 else None
     results: Iterator[Analysed] = (pool.map(todo) if pool is not None
                                    else (r for chunk in chunks(todo) for r in analyse_many(chunk, embeddings=embeddings)))
     finished = False

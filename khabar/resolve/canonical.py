@@ -23,7 +23,7 @@ from khabar.resolve.embed import from_bytes
 from khabar.resolve.events import (
     DATE_SLACK_DAYS,
     FAR_KM,
-    GEO_RANK,
+    FINE_PRECISIONS,
     THRESHOLD,
     EventRef,
     date_range,
@@ -125,9 +125,6 @@ def _candidates(conn: Connection, ref: EventRef) -> list[str]:
     return [cid for cid, _ in ranked[:MAX_CANDIDATES]]
 
 
-_FINE = [p for p, rank in GEO_RANK.items() if rank >= GEO_RANK["district"]]
-
-
 def _within_reach(ref: EventRef) -> list[Any]:
     """For a report placed finely: leave out canonical events placed finely more than
     ``FAR_KM`` away (a box a little larger than that circle). Lossless: a canonical event's
@@ -145,7 +142,7 @@ def _within_reach(ref: EventRef) -> list[Any]:
         dlon = FAR_KM / (111.0 * math.cos(math.radians(widest))) + 0.05
         if -180 < ref.lon - dlon and ref.lon + dlon < 180:  # type: ignore[operator]
             box.append(c.lon.between(ref.lon - dlon, ref.lon + dlon))
-    return [or_(c.lat.is_(None), c.lon.is_(None), c.geo_precision.is_(None), c.geo_precision.not_in(_FINE),
+    return [or_(c.lat.is_(None), c.lon.is_(None), c.geo_precision.is_(None), c.geo_precision.not_in(sorted(FINE_PRECISIONS)),
                 and_(*box), c.id.in_(select(event_reviews.c.canonical_id)))]
 
 

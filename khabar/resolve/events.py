@@ -24,7 +24,7 @@ import numpy as np
 from khabar.nlp.places import haversine_km
 
 __all__ = ["EventRef", "family", "date_range", "score", "text_score", "reconcile", "THRESHOLD",
-           "DATE_SLACK_DAYS", "UNDATED_WINDOW_DAYS", "FAR_KM", "GEO_RANK", "fine_place"]
+           "DATE_SLACK_DAYS", "UNDATED_WINDOW_DAYS", "FAR_KM", "FINE_PRECISIONS", "fine_place"]
 
 FAMILIES = {"attack": "violence", "bombing": "violence", "killing": "violence",
             "armed_clash": "violence", "military_operation": "violence",
@@ -36,6 +36,7 @@ UNDATED_WINDOW_DAYS = 30
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, "unknown": 0}
 FAR_KM = 150  # two finely placed reports this far apart are never one incident
 GEO_RANK = {"point": 5, "city": 4, "district": 3, "province": 2, "country": 1, "unknown": 0}
+FINE_PRECISIONS = frozenset(p for p, rank in GEO_RANK.items() if rank >= GEO_RANK["district"])  # finer than a province
 TYPE_RANK = ("bombing", "killing", "kidnapping", "armed_clash", "military_operation", "attack")
 ACTOR_ROLES = ("actor", "claimant")
 TARGET_ROLES = ("target", "victim")
@@ -107,7 +108,7 @@ class EventRef:
 
 
 def fine_place(ref: EventRef) -> bool:
-    return ref.lat is not None and GEO_RANK.get(ref.geo_precision, 0) >= GEO_RANK["district"]
+    return ref.lat is not None and ref.geo_precision in FINE_PRECISIONS
 
 
 def text_score(a: EventRef, b: EventRef) -> float:

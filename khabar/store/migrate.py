@@ -84,8 +84,8 @@ def _fts_rowids(conn: Connection) -> None:
         conn.exec_driver_sql(f"ALTER TABLE {table} RENAME TO {table}_old")
         conn.execute(text(f"CREATE VIRTUAL TABLE {table} USING fts5({id_col} UNINDEXED, {cols}, "
                           "tokenize='unicode61 remove_diacritics 2')"))
-        width = 2 + cols.count(",")
-        insert = f"INSERT INTO {table}(rowid, {id_col}, {cols}) VALUES ({', '.join('?' * (width + 1))})"
+        marks = ", ".join("?" * (2 + len(cols.split(","))))  # rowid, the id, the text columns
+        insert = f"INSERT INTO {table}(rowid, {id_col}, {cols}) VALUES ({marks})"
         rows = conn.exec_driver_sql(f"SELECT {id_col}, {cols} FROM {table}_old")
         while batch := rows.fetchmany(1000):
             conn.exec_driver_sql(insert, [(fts_rowid(r[0]), *r) for r in batch])
