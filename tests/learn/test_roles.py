@@ -56,6 +56,26 @@ def test_decode_snaps_to_words_and_allows_two_roles():
     assert s.text == "guerrillas"
 
 
+
+def test_decode_runs_on_at_keep_and_trims_linking_words():
+    text = "a car bomb and two men in a truck"
+    offsets = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", text)]  # one piece per word
+    weapon, perp = ROLES.index("Weapon"), ROLES.index("PerpInd")
+    role_p = _probs(len(offsets), {1: {weapon: 1}, 4: {perp: 1}, 5: {perp: 2}, 6: {perp: 2}})
+    role_p[2, weapon] = [0.55, 0.0, 0.45]  # "bomb": continued, but less surely than the threshold
+    role_p[3, weapon] = [0.2, 0.0, 0.8]  # "and": tagged inside the phrase, cannot end it
+    type_p = np.zeros((len(offsets), len(TYPES)), dtype=np.float32)
+    strict = {(s.role, s.text) for s in decode(text, role_p, type_p, offsets, threshold=0.5)}
+    assert ("Weapon", "car") in strict  # "bomb" falls below the threshold: the phrase is cut short
+    spans = decode(text, role_p, type_p, offsets, threshold=0.5, keep=0.4)
+    got = {(s.role, s.text) for s in spans}
+    # "and" at the end of "car bomb and" and "in" at the end of "two men in" are dropped
+    assert got == {("Weapon", "car bomb"), ("PerpInd", "two men")}
+    assert all(text[s.start:s.end] == s.text for s in spans)
+    # a phrase of linking words alone is no phrase
+    only = _probs(len(offsets), {3: {perp: 1}})
+    assert decode(text, only, type_p, offsets) == []
+
 def _span(text: str, start: int, role: str, score: float, **types: float) -> RoleSpan:
     return RoleSpan(start, start + len(text), text, role, score, {t: types.get(t.replace(" ", "_"), 0.0) for t in TYPES})
 
