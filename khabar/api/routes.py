@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from khabar.resolve.review import audit_log, merge_entities, review_event, split_entity
-from khabar.store import Store, count_events, get_entity, get_event, list_events
+from khabar.store import COUNT_CAP, Store, count_events_upto, get_entity, get_event, list_events
 from khabar.web.security import Guard
 
 __all__ = ["api_router"]
@@ -54,7 +54,8 @@ def api_router(store: Store, guard: Guard) -> APIRouter:
         filters = {"type": type, "country": country, "actor": actor, "since": since, "until": until,
                    "text_query": text, "status": status, "review": review}
         with store.read() as conn:
-            return {"total": count_events(conn, **filters), "limit": limit, "offset": offset,
+            total, exact = count_events_upto(conn, COUNT_CAP, **filters)
+            return {"total": total, "total_exact": exact, "limit": limit, "offset": offset,
                     "events": list_events(conn, limit=limit, offset=offset, sort=sort, descending=order == "desc",
                                           **filters)}
 

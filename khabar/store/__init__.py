@@ -6,7 +6,7 @@ that cycle (resolve reads the schema and ``store.db``).
 """
 
 from khabar.store.db import DEFAULT_DB, Store, resolve_url
-from khabar.store.query import count_events, get_entity, get_event, list_events
+from khabar.store.query import COUNT_CAP, count_events, count_events_upto, get_entity, get_event, list_events
 
 __all__ = ["Store", "DEFAULT_DB", "resolve_url", "list_events",
-           "count_events", "get_event", "get_entity"]
+           "count_events", "count_events_upto", "COUNT_CAP", "get_event", "get_entity"]

@@ -28,7 +28,7 @@ from khabar.store.schema import (
     sources,
 )
 
-__all__ = ["list_events", "count_events", "count_by", "map_points", "day_counts", "SORTS", "REVIEW_FILTERS",
+__all__ = ["list_events", "count_events", "count_events_upto", "COUNT_CAP", "count_by", "map_points", "day_counts", "SORTS", "REVIEW_FILTERS",
            "get_event", "get_entity", "find_entities", "entities_by_id",
            "relations_among"]
 
@@ -68,6 +68,24 @@ def _text_docs(conn: Connection, query: str) -> Any:
     return (select(documents.c.id).where(
         func.to_tsvector("simple", func.coalesce(documents.c.title, "") + " " + documents.c.text)
         .op("@@")(func.plainto_tsquery("simple", query))))
+
+
+# A full-text search matching more documents than this lists its events by walking the sort
+# index and checking each event's reports (EXISTS), instead of first collecting every matching
+# event: a common word ("convoy": 109k documents, 370k reports at a million events) took
+# seconds that way, the walk takes milliseconds (docs/store.md).
+DENSE_DOCS = 5_000
+COUNT_CAP = 10_000  # such a search is counted up to here ("more than 10,000 events")
+
+
+def _dense(conn: Connection, query: str) -> bool:
+    """Whether ``query`` matches more than ``DENSE_DOCS`` documents (SQLite; counted no further)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
+    n = conn.execute(text("SELECT count(*) FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q "
+                          "LIMIT :n)").bindparams(q=terms, n=DENSE_DOCS + 1)).scalar_one()
+    return n > DENSE_DOCS
 
 
 REVIEW_FILTERS = ("confirmed", "rejected", "unreviewed", "edited")
@@ -110,15 +128,40 @@ def _filtered(conn: Connection, *, type: str | None = None, country: str | None 
         members = select(events.c.canonical_id).join(participants, participants.c.event_id == events.c.id) \
             .where(participants.c.entity_id.in_(ids))
         q = q.where(c.id.in_(members))
-    if text_query:
+    if text_query and text_query.split():
         docs = _text_docs(conn, text_query)
-        q = q.where(c.id.in_(select(events.c.canonical_id).where(events.c.document_id.in_(docs))))
+        if _dense(conn, text_query):
+            q = q.where(select(events.c.id).where(events.c.canonical_id == c.id, events.c.document_id.in_(docs))
+                        .exists())
+        else:
+            q = q.where(c.id.in_(select(events.c.canonical_id).where(events.c.document_id.in_(docs))))
     return q
 
 
 def count_events(conn: Connection, **filters: Any) -> int:
     q = _filtered(conn, **filters)
     return conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+
+
+def count_events_upto(conn: Connection, cap: int, **filters: Any) -> tuple[int, bool]:
+    """``(n, exact)``: how many events match, counted exactly unless a full-text search matches
+    many documents; then counting stops after ``cap`` + 1 matches and ``(cap, False)`` means
+    "more than ``cap``". Why: an exact count of a common word's events reads every one of them
+    (seconds at a million events), and nobody pages through ten thousand results."""
+    return _count_upto(conn, _filtered(conn, columns=[canonical_events.c.id], **filters), cap,
+                       bounded=_dense_filters(conn, filters))
+
+
+def _dense_filters(conn: Connection, filters: dict[str, Any]) -> bool:
+    query = filters.get("text_query")
+    return bool(query and query.split() and _dense(conn, query))
+
+
+def _count_upto(conn: Connection, q: Any, cap: int, *, bounded: bool) -> tuple[int, bool]:
+    if not bounded:
+        return conn.execute(select(func.count()).select_from(q.subquery())).scalar_one(), True
+    n = conn.execute(select(func.count()).select_from(q.limit(cap + 1).subquery())).scalar_one()
+    return min(n, cap), n <= cap
 
 
 def list_events(conn: Connection, *, limit: int | None = None, offset: int = 0, sort: str = "date",
@@ -154,16 +197,18 @@ MAP_COLUMNS = ("id", "type", "lat", "lon", "fatalities_min", "fatalities_max", "
                "location_name", "country", "n_sources", "status")
 
 
-def map_points(conn: Connection, *, limit: int = 5000, **filters: Any) -> tuple[list[dict[str, Any]], int]:
+def map_points(conn: Connection, *, limit: int = 5000, cap: int = COUNT_CAP,
+               **filters: Any) -> tuple[list[dict[str, Any]], int, bool]:
     """Located events for the map, deadliest first, read from flat columns only (no JSON parsing).
 
-    Returns ``(points, located)``: at most ``limit`` points and how many located events matched.
+    Returns ``(points, located, exact)``: at most ``limit`` points and how many located events
+    matched, counted as ``count_events_upto`` counts (``exact`` False: more than ``cap``).
     """
     c = canonical_events.c
     q = _filtered(conn, columns=[c[k] for k in MAP_COLUMNS], **filters).where(c.lat.is_not(None), c.lon.is_not(None))
-    located = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+    located, exact = _count_upto(conn, q.with_only_columns(c.id), cap, bounded=_dense_filters(conn, filters))
     q = q.order_by(c.fatalities_min.desc().nullslast(), c.id).limit(limit)
-    return [dict(r) for r in conn.execute(q).mappings()], located
+    return [dict(r) for r in conn.execute(q).mappings()], located, exact
 
 
 def day_counts(conn: Connection, **filters: Any) -> list[tuple[str | None, str, str, int]]:

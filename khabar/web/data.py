@@ -21,10 +21,12 @@ from khabar.model import EVENT_TYPES, STATUSES
 from khabar.resolve.overrides import EDITABLE, current_value
 from khabar.resolve.review import audit_log
 from khabar.store.query import (
+    COUNT_CAP,
     REVIEW_FILTERS,
     SORTS,
     count_by,
     count_events,
+    count_events_upto,
     day_counts,
     entities_by_id,
     get_entity,
@@ -112,20 +114,23 @@ def events_page(conn: Connection, f: Filters, *, sort: str = "date", order: str 
     if order not in ("asc", "desc"):
         raise KhabarError.make("E522", value=order, field="order", why="asc or desc")
     size = size if size in PAGE_SIZES else 50
-    total = count_events(conn, **f.store_args())
+    total, exact = count_events_upto(conn, COUNT_CAP, **f.store_args())
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     rows = list_events(conn, limit=size, offset=(page - 1) * size, sort=sort, descending=order == "desc",
                        **f.store_args())
+    # counting by type would read every match of a common word: only when the total is exact
+    by_type = count_by(conn, "type", **f.store_args()) if exact else []
     return {"filters": f.active(), "sort": sort, "order": order, "page": page, "pages": pages, "size": size,
-            "total": total, "events": [_row(e) for e in rows],
-            "counts_by_type": [{"type": t, "n": n} for t, n in count_by(conn, "type", **f.store_args())]}
+            "total": total, "total_exact": exact, "events": [_row(e) for e in rows],
+            "counts_by_type": [{"type": t, "n": n} for t, n in by_type]}
 
 
 def map_page(conn: Connection, f: Filters, *, limit: int = 5000) -> dict[str, Any]:
-    points, located = map_points(conn, limit=limit, **f.store_args())
-    total = count_events(conn, **f.store_args())
-    return {"filters": f.active(), "total": total, "located": located, "shown": len(points),
+    points, located, located_exact = map_points(conn, limit=limit, cap=COUNT_CAP, **f.store_args())
+    total, exact = count_events_upto(conn, COUNT_CAP, **f.store_args())
+    return {"filters": f.active(), "total": total, "total_exact": exact, "located": located,
+            "located_exact": located_exact, "shown": len(points),
             "points": [{"id": p["id"], "type": p["type"], "lat": p["lat"], "lon": p["lon"],
                         "fatalities_min": p["fatalities_min"], "date": p["date_start"],
                         "location": p["location_name"], "country": p["country"], "sources": p["n_sources"]}

@@ -37,6 +37,33 @@ def test_migrations_are_recorded_once(store: Store):
     assert migrate(store.engine) == []  # reopening applies nothing
 
 
+
+def test_a_common_word_is_searched_by_walking_the_index(store: Store, cached_analysis, monkeypatch):
+    """A search matching many documents lists the same events in the same order through the
+    EXISTS walk as through collecting every match, and is counted only up to the cap."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("the walk is SQLite's plan; PostgreSQL always collects matches")
+    from khabar.store import count_events_upto, query
+
+    ingest(_docs(), store, embeddings=False)
+    with store.read() as conn:
+        for sort in ("date", "fatalities", "type"):
+            monkeypatch.setattr(query, "DENSE_DOCS", 5_000)
+            assert not query._dense(conn, "said")
+            collected = [e["id"] for e in list_events(conn, text_query="said", sort=sort)]
+            total = count_events(conn, text_query="said")
+            monkeypatch.setattr(query, "DENSE_DOCS", 1)  # "said" is in all three: now a common word
+            assert query._dense(conn, "said")
+            assert [e["id"] for e in list_events(conn, text_query="said", sort=sort)] == collected
+            assert [e["id"] for e in list_events(conn, text_query="said", sort=sort, limit=2, offset=1)] == \
+                collected[1:3]
+        assert total >= 3
+        assert count_events_upto(conn, 10_000, text_query="said") == (total, True)
+        assert count_events_upto(conn, 2, text_query="said") == (2, False)  # "more than 2"
+        assert count_events_upto(conn, 2, country="IR")[1]  # no search: always exact
+        points, located, exact = query.map_points(conn, cap=1, text_query="said")
+        assert located == 1 and not exact and len(points) > 1
+
 def test_newer_schema_is_refused(tmp_path):
     s = Store.open(str(tmp_path / "k.db"))
     with s.begin() as conn:

@@ -70,6 +70,25 @@ def test_the_twin_and_the_page_show_the_same_events(client):
     assert twin["counts_by_type"] and sum(c["n"] for c in twin["counts_by_type"]) == twin["total"]
 
 
+
+def test_a_common_word_is_counted_up_to_the_cap(client, monkeypatch):
+    """A search matching many articles says "more than N", in the page and in every twin."""
+    from khabar.store import query
+    from khabar.web import data
+
+    exact = client.get("/events.json", params={"q": "said"}).json()
+    assert exact["total_exact"] and exact["total"] > 2 and exact["counts_by_type"]
+    monkeypatch.setattr(query, "DENSE_DOCS", 1)  # "said" is now a common word
+    monkeypatch.setattr(data, "COUNT_CAP", 2)
+    twin = client.get("/events.json", params={"q": "said"}).json()
+    assert (twin["total"], twin["total_exact"], twin["counts_by_type"]) == (2, False, [])
+    assert [e["id"] for e in twin["events"]] == [e["id"] for e in exact["events"]]  # the list is not capped
+    assert "more than 2 matching" in client.get("/events", params={"q": "said"}).text
+    api = client.get("/api/events", params={"text": "said"}).json()
+    assert (api["total"], api["total_exact"]) == (exact["total"], True)  # under the API's cap (10,000)
+    m = client.get("/map.json", params={"q": "said"}).json()
+    assert m["total_exact"] is False and m["total"] == 2
+
 def test_detail_pages_and_their_twins(client):
     eid = _kerman(client)
     event = client.get(f"/events/{eid}.json").json()
