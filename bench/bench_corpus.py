@@ -104,9 +104,11 @@ def phase(name: str, n: int) -> dict[str, object]:
     warm = max(1, len(docs) // 10)  # steady state: from the 10th percent of articles done to the end
     t_warm: float | None = None
     if engine == "spacy":
-        from khabar.nlp.pipeline import load_nlp
+        import spacy
 
-        nlp = load_nlp()
+        from khabar.nlp.pipeline import MODEL
+
+        nlp = spacy.load(MODEL)  # the bare model with all its own components (Khabar swaps two)
         t0 = time.perf_counter()
         words = 0
         for k, d in enumerate(nlp.pipe(texts, batch_size=32, n_process=int(procs))):
@@ -142,27 +144,8 @@ def phase(name: str, n: int) -> dict[str, object]:
             **extra}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=2000)
-    ap.add_argument("--phases", default="spacy-1,spacy-2,khabar-1,khabar-2")
-    ap.add_argument("--phase", help=argparse.SUPPRESS)  # internal: run one phase here
-    ap.add_argument("--out", help="also write the JSON here")
-    args = ap.parse_args()
-    if args.phase:
-        print(json.dumps(phase(args.phase, args.docs)))
-        return
-    docs = corpus(args.docs)
-    sources: dict[str, int] = {}
-    for origin, _ in docs:
-        sources[origin.split(":")[0]] = sources.get(origin.split(":")[0], 0) + 1
-    results: dict[str, dict] = {}
-    for name in args.phases.split(","):
-        print(f"bench_corpus: {name} on {len(docs)} documents ...", file=sys.stderr, flush=True)
-        done = subprocess.run([sys.executable, __file__, "--phase", name, "--docs", str(args.docs)],
-                              check=True, capture_output=True, text=True)
-        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"  {results[name]}", file=sys.stderr, flush=True)
+def _derive(results: dict[str, dict]) -> dict[str, dict]:
+    """Rates, and ratios to bare spaCy with the same number of processes in the same round."""
     words = next((r["words"] for r in results.values() if "words" in r), None)
     for r in results.values():
         if words:
@@ -176,9 +159,57 @@ def main() -> None:
             r["ratio_to_spacy"] = round(base["seconds"] / r["seconds"], 2)
             if r.get("steady_seconds") and base.get("steady_seconds"):
                 r["steady_ratio_to_spacy"] = round(base["steady_seconds"] / r["steady_seconds"], 2)
+    return results
+
+
+def _mean(rounds: list[dict[str, dict]]) -> dict[str, dict]:
+    """Each phase's figures averaged over the rounds (a ratio: each round's own, averaged)."""
+    out: dict[str, dict] = {}
+    for name, first in rounds[0].items():
+        merged = dict(first)
+        for key, value in first.items():
+            if isinstance(value, int | float) and not isinstance(value, bool) and key not in ("articles", "words"):
+                values = [r[name][key] for r in rounds if r[name].get(key) is not None]
+                merged[key] = round(sum(values) / len(values), 2)
+        out[name] = merged
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--phases", default="spacy-1,spacy-2,khabar-1,khabar-2")
+    ap.add_argument("--rounds", type=int, default=1, help="run every phase this many times, every other "
+                    "round in reverse order; figures are the rounds' means")
+    ap.add_argument("--phase", help=argparse.SUPPRESS)  # internal: run one phase here
+    ap.add_argument("--out", help="also write the JSON here")
+    args = ap.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args.phase, args.docs)))
+        return
+    docs = corpus(args.docs)
+    sources: dict[str, int] = {}
+    for origin, _ in docs:
+        sources[origin.split(":")[0]] = sources.get(origin.split(":")[0], 0) + 1
+    names = args.phases.split(",")
+    rounds: list[dict[str, dict]] = []
+    for k in range(args.rounds):
+        # odd rounds run the phases backwards: a box that drifts slower or faster over the run
+        # then weighs on both sides of each ratio alike
+        results: dict[str, dict] = {}
+        for name in names if k % 2 == 0 else names[::-1]:
+            print(f"bench_corpus: round {k + 1}, {name} on {len(docs)} documents ...", file=sys.stderr, flush=True)
+            done = subprocess.run([sys.executable, __file__, "--phase", name, "--docs", str(args.docs)],
+                                  check=True, capture_output=True, text=True)
+            results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"  {results[name]}", file=sys.stderr, flush=True)
+        rounds.append(_derive({n: results[n] for n in names}))
+    results = rounds[0] if len(rounds) == 1 else _mean(rounds)
+    words = next((r["words"] for r in results.values() if "words" in r), None)
     out = {"machine": f"{platform.machine()} {os.cpu_count()} cores, python {platform.python_version()}",
            "command": " ".join(["python", "bench/bench_corpus.py", *sys.argv[1:]]), "documents": len(docs),
-           "sources": sources, "words": words, "phases": results}
+           "sources": sources, "words": words, "rounds": len(rounds), "phases": results,
+           **({"each_round": rounds} if len(rounds) > 1 else {})}
     print(json.dumps(out, indent=2))
     if args.out:
         Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
