@@ -96,8 +96,12 @@ SORTS = {"date": "date_lo", "fatalities": "fatalities_min", "injuries": "injurie
 def _filtered(conn: Connection, *, type: str | None = None, country: str | None = None,
               actor: str | None = None, since: str | None = None, until: str | None = None,
               text_query: str | None = None, status: str | None = None, review: str | None = None,
-              exclude_rejected: bool = False, columns: list[Any] | None = None) -> Any:
-    """The canonical events matching every filter given (``columns``: what to select)."""
+              exclude_rejected: bool = False, columns: list[Any] | None = None, walk: bool = True) -> Any:
+    """The canonical events matching every filter given (``columns``: what to select).
+
+    ``walk``: a common word's events are tested one by one as the query walks (fast when it
+    stops early: a page, a capped count); False collects them all first, which is cheaper
+    when every match is read anyway (the timeline)."""
     c = canonical_events.c
     q = select(*(columns or [canonical_events]))
     judged = select(event_reviews.c.canonical_id).where(event_reviews.c.state.is_not(None))
@@ -130,7 +134,7 @@ def _filtered(conn: Connection, *, type: str | None = None, country: str | None 
         q = q.where(c.id.in_(members))
     if text_query and text_query.split():
         docs = _text_docs(conn, text_query)
-        if _dense(conn, text_query):
+        if walk and _dense(conn, text_query):
             q = q.where(select(events.c.id).where(events.c.canonical_id == c.id, events.c.document_id.in_(docs))
                         .exists())
         else:
@@ -214,7 +218,7 @@ def map_points(conn: Connection, *, limit: int = 5000, cap: int = COUNT_CAP,
 def day_counts(conn: Connection, **filters: Any) -> list[tuple[str | None, str, str, int]]:
     """``(date_start, date_precision, type, n)`` for the matching events: what a timeline bins by week."""
     c = canonical_events.c
-    sub = _filtered(conn, columns=[c.date_start, c.date_precision, c.type], **filters).subquery()
+    sub = _filtered(conn, columns=[c.date_start, c.date_precision, c.type], walk=False, **filters).subquery()
     q = select(sub.c.date_start, sub.c.date_precision, sub.c.type, func.count()) \
         .group_by(sub.c.date_start, sub.c.date_precision, sub.c.type)
     return [tuple(r) for r in conn.execute(q).all()]

@@ -78,6 +78,7 @@ def test_a_common_word_is_counted_up_to_the_cap(client, monkeypatch):
 
     exact = client.get("/events.json", params={"q": "said"}).json()
     assert exact["total_exact"] and exact["total"] > 2 and exact["counts_by_type"]
+    timeline = client.get("/timeline.json", params={"q": "said"}).json()
     monkeypatch.setattr(query, "DENSE_DOCS", 1)  # "said" is now a common word
     monkeypatch.setattr(data, "COUNT_CAP", 2)
     twin = client.get("/events.json", params={"q": "said"}).json()
@@ -88,6 +89,7 @@ def test_a_common_word_is_counted_up_to_the_cap(client, monkeypatch):
     assert (api["total"], api["total_exact"]) == (exact["total"], True)  # under the API's cap (10,000)
     m = client.get("/map.json", params={"q": "said"}).json()
     assert m["total_exact"] is False and m["total"] == 2
+    assert client.get("/timeline.json", params={"q": "said"}).json() == timeline  # it reads every match
 
 def test_detail_pages_and_their_twins(client):
     eid = _kerman(client)
