@@ -33,6 +33,11 @@ __all__ = ["list_events", "count_events", "count_events_upto", "COUNT_CAP", "cou
            "relations_among"]
 
 
+def _fts_terms(query: str) -> str:
+    """An FTS5 query with every word quoted: article text never reaches FTS5's own syntax."""
+    return " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
+
+
 def find_entities(conn: Connection, name: str) -> list[str]:
     """Entity ids whose name or alias matches ``name`` (exact normalised form first, then prefix)."""
     norm = norm_name(name)
@@ -49,7 +54,7 @@ def find_entities(conn: Connection, name: str) -> list[str]:
         return prefix
     # any word of any alias: FTS5 on SQLite, to_tsvector on PostgreSQL
     if conn.dialect.name == "sqlite":
-        terms = " ".join('"' + t.replace('"', '""') + '"' for t in norm.split())
+        terms = _fts_terms(norm)
         q = text("SELECT entity_id FROM entities_fts WHERE entities_fts MATCH :q LIMIT 50").bindparams(q=terms)
         return list(dict.fromkeys(conn.execute(q).scalars()))
     q = select(aliases.c.entity_id).where(func.to_tsvector("simple", aliases.c.alias)
@@ -60,7 +65,7 @@ def find_entities(conn: Connection, name: str) -> list[str]:
 def _text_docs(conn: Connection, query: str) -> Any:
     """A subquery of the ids of documents matching ``query`` (every word, any order)."""
     if conn.dialect.name == "sqlite":
-        terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
+        terms = _fts_terms(query)
         # the id from the rowid (schema.fts_rowid): reading the doc_id column would load every match's row
         fts = text("SELECT printf('d%016x', rowid) AS doc_id FROM documents_fts "
                    "WHERE documents_fts MATCH :q").bindparams(q=terms)
@@ -82,7 +87,7 @@ def _dense(conn: Connection, query: str) -> bool:
     """Whether ``query`` matches more than ``DENSE_DOCS`` documents (SQLite; counted no further)."""
     if conn.dialect.name != "sqlite":
         return False
-    terms = " ".join('"' + t.replace('"', '""') + '"' for t in query.split())
+    terms = _fts_terms(query)
     n = conn.execute(text("SELECT count(*) FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q "
                           "LIMIT :n)").bindparams(q=terms, n=DENSE_DOCS + 1)).scalar_one()
     return n > DENSE_DOCS
