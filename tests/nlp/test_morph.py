@@ -42,3 +42,14 @@ def test_install_is_idempotent_and_keeps_the_components():
     assert nlp.pipe_names.count(NAME) == 1
     assert {"attribute_ruler", "lemmatizer"} <= set(nlp.component_names)  # disabled, their tables read
     assert nlp("").text == ""
+
+
+def test_a_memo_that_starts_afresh_changes_nothing(monkeypatch):
+    from khabar.nlp import morph
+
+    reference = spacy.load(MODEL)
+    monkeypatch.setattr(morph, "MEMO", 3)  # every table is cleared again and again
+    ours = load_nlp()
+    for text in CORNERS:
+        assert _rows(ours(text)) == _rows(reference(text))
+    assert len(ours.get_pipe(NAME)._singles) <= 4
