@@ -49,7 +49,7 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py
-	$(BIN)/python bench/bench_corpus.py --docs 2000
+	$(BIN)/python bench/bench_corpus.py --docs 2000 --rounds 2
 	$(BIN)/python bench/bench_resolve.py --sizes 10000,100000
 	$(BIN)/python bench/bench_web.py --events 100000
 
