@@ -101,12 +101,12 @@ SORTS = {"date": "date_lo", "fatalities": "fatalities_min", "injuries": "injurie
 def _filtered(conn: Connection, *, type: str | None = None, country: str | None = None,
               actor: str | None = None, since: str | None = None, until: str | None = None,
               text_query: str | None = None, status: str | None = None, review: str | None = None,
-              exclude_rejected: bool = False, columns: list[Any] | None = None, walk: bool = True) -> Any:
+              exclude_rejected: bool = False, columns: list[Any] | None = None, walk: bool = False) -> Any:
     """The canonical events matching every filter given (``columns``: what to select).
 
-    ``walk``: a common word's events are tested one by one as the query walks (fast when it
-    stops early: a page, a capped count); False collects them all first, which is cheaper
-    when every match is read anyway (the timeline)."""
+    ``walk`` (the caller's ``_walks``): a search's events are tested one by one as the query
+    walks its index, fast when it stops early (a page, a capped count); otherwise they are
+    collected first, which is cheaper when every match is read anyway (a count, the timeline)."""
     c = canonical_events.c
     q = select(*(columns or [canonical_events]))
     judged = select(event_reviews.c.canonical_id).where(event_reviews.c.state.is_not(None))
@@ -139,7 +139,7 @@ def _filtered(conn: Connection, *, type: str | None = None, country: str | None 
         q = q.where(c.id.in_(members))
     if text_query and text_query.split():
         docs = _text_docs(conn, text_query)
-        if walk and _dense(conn, text_query):
+        if walk:
             q = q.where(select(events.c.id).where(events.c.canonical_id == c.id, events.c.document_id.in_(docs))
                         .exists())
         else:
@@ -157,11 +157,14 @@ def count_events_upto(conn: Connection, cap: int, **filters: Any) -> tuple[int, 
     many documents; then counting stops after ``cap`` + 1 matches and ``(cap, False)`` means
     "more than ``cap``". Why: an exact count of a common word's events reads every one of them
     (seconds at a million events), and nobody pages through ten thousand results."""
-    return _count_upto(conn, _filtered(conn, columns=[canonical_events.c.id], **filters), cap,
-                       bounded=_dense_filters(conn, filters))
+    walk = _walks(conn, filters)
+    return _count_upto(conn, _filtered(conn, columns=[canonical_events.c.id], walk=walk, **filters), cap,
+                       bounded=walk)
 
 
-def _dense_filters(conn: Connection, filters: dict[str, Any]) -> bool:
+def _walks(conn: Connection, filters: dict[str, Any]) -> bool:
+    """Whether the filters hold a search for a common word (``_dense``): decided once per
+    query, for both the plan (``_filtered(walk=...)``) and the count's cap."""
     query = filters.get("text_query")
     return bool(query and query.split() and _dense(conn, query))
 
@@ -183,7 +186,7 @@ def list_events(conn: Connection, *, limit: int | None = None, offset: int = 0, 
     order = (col.desc().nullslast(), c.id.desc()) if descending else (col.asc().nullslast(), c.id.asc())
     # Two steps: the page's ids from a covering index (no JSON read while sorting or skipping),
     # then those rows. On 100,000 events this turns ~400 ms into a few.
-    ids_q = _filtered(conn, columns=[c.id], **filters).order_by(*order).offset(offset)
+    ids_q = _filtered(conn, columns=[c.id], walk=_walks(conn, filters), **filters).order_by(*order).offset(offset)
     if limit is not None:
         ids_q = ids_q.limit(limit)
     ids = list(conn.execute(ids_q).scalars())
@@ -214,8 +217,10 @@ def map_points(conn: Connection, *, limit: int = 5000, cap: int = COUNT_CAP,
     matched, counted as ``count_events_upto`` counts (``exact`` False: more than ``cap``).
     """
     c = canonical_events.c
-    q = _filtered(conn, columns=[c[k] for k in MAP_COLUMNS], **filters).where(c.lat.is_not(None), c.lon.is_not(None))
-    located, exact = _count_upto(conn, q.with_only_columns(c.id), cap, bounded=_dense_filters(conn, filters))
+    walk = _walks(conn, filters)
+    q = _filtered(conn, columns=[c[k] for k in MAP_COLUMNS], walk=walk, **filters) \
+        .where(c.lat.is_not(None), c.lon.is_not(None))
+    located, exact = _count_upto(conn, q.with_only_columns(c.id), cap, bounded=walk)
     q = q.order_by(c.fatalities_min.desc().nullslast(), c.id).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()], located, exact
 
@@ -223,7 +228,7 @@ def map_points(conn: Connection, *, limit: int = 5000, cap: int = COUNT_CAP,
 def day_counts(conn: Connection, **filters: Any) -> list[tuple[str | None, str, str, int]]:
     """``(date_start, date_precision, type, n)`` for the matching events: what a timeline bins by week."""
     c = canonical_events.c
-    sub = _filtered(conn, columns=[c.date_start, c.date_precision, c.type], walk=False, **filters).subquery()
+    sub = _filtered(conn, columns=[c.date_start, c.date_precision, c.type], **filters).subquery()
     q = select(sub.c.date_start, sub.c.date_precision, sub.c.type, func.count()) \
         .group_by(sub.c.date_start, sub.c.date_precision, sub.c.type)
     return [tuple(r) for r in conn.execute(q).all()]
