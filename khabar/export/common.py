@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 
 from khabar.ingest.sources import domain_of
-from khabar.nlp.kb import STATE_KINDS
+from khabar.nlp.kb import STATE_KINDS, read_yaml
 
 __all__ = [
     "kept", "country_name", "iso3", "iso_numeric", "regions", "GTD_REGIONS", "STATE_KINDS", "people",
@@ -83,7 +82,7 @@ def kept(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @lru_cache(maxsize=1)
 def _kb_names() -> dict[str, str]:
     path = Path(__file__).resolve().parent.parent / "kb" / "countries.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = read_yaml(path) if path.exists() else {}
     return {code: entry["name"] for code, entry in (data or {}).items() if isinstance(entry, dict) and entry.get("name")}
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from khabar.errors import KhabarError
+from khabar.threads import precision
 
 __all__ = ["ROLES", "TYPES", "MODEL_DIR", "RoleSpan", "RoleTagger", "load_tagger", "available"]
 
@@ -174,9 +175,10 @@ class RoleTagger:
         with torch.inference_mode():
             for w, (a, b) in enumerate(spans):
                 x = torch.tensor([[cls, *ids[a:b], sep]])
-                roles, types = self.net(x, torch.ones_like(x))
-                rp = torch.softmax(roles[0, 1:-1], dim=-1).numpy()
-                tp = torch.sigmoid(types[0, 1:-1]).numpy()
+                with precision():
+                    roles, types = self.net(x, torch.ones_like(x))
+                rp = torch.softmax(roles[0, 1:-1].float(), dim=-1).numpy()
+                tp = torch.sigmoid(types[0, 1:-1].float()).numpy()
                 mine = owner[a:b] == w
                 role_p[a:b][mine] = rp[mine]
                 type_p[a:b][mine] = tp[mine]

@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from khabar.nlp.kb import KB_DIR, load_kb
+from khabar.nlp.kb import KB_DIR, load_kb, read_yaml
 from khabar.nlp.text import fold_ascii, norm_name
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "place_key", "abbreviation_key", "US_STATE_ABBREVIATIONS"]
@@ -173,7 +171,7 @@ def _add_countries(g: Gazetteer, gc) -> None:
     import pycountry
 
     countries_yaml = KB_DIR / "countries.yaml"
-    extra = yaml.safe_load(countries_yaml.read_text(encoding="utf-8")) if countries_yaml.exists() else {}
+    extra = read_yaml(countries_yaml) if countries_yaml.exists() else {}
     for code, info in gc.get_countries().items():
         more = (extra or {}).get(code) or {}
         names = [info["name"], *more.get("aliases", [])]

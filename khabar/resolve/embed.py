@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from khabar.threads import precision
+
 __all__ = ["MODEL_NAME", "available", "encode", "encode_spans", "to_bytes", "from_bytes", "DIM"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -47,9 +49,10 @@ def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
     model = _model()
     if model is None or not texts:
         return np.zeros((len(texts), DIM), dtype=np.float32)
-    vecs = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                        show_progress_bar=False, convert_to_numpy=True)
-    return vecs.astype(np.float32)
+    with precision():
+        vecs = model.encode(texts, batch_size=batch_size, show_progress_bar=False,
+                            convert_to_numpy=True).astype(np.float32)
+    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
 
 def to_bytes(vec: np.ndarray | None) -> bytes | None:
@@ -79,8 +82,8 @@ def encode_spans(texts: list[str], spans: list[tuple[int, int]], *, batch_size: 
         enc = tokenizer(batch, return_offsets_mapping=True, truncation=True, max_length=256,
                         padding=True, return_tensors="pt")
         offsets = enc.pop("offset_mapping").numpy()
-        with torch.no_grad():
-            hidden = encoder(**enc).last_hidden_state.numpy()
+        with torch.no_grad(), precision():
+            hidden = encoder(**enc).last_hidden_state.float().numpy()
         for i, (start, end) in enumerate(spans[lo:lo + batch_size]):
             rows = [j for j, (a, b) in enumerate(offsets[i]) if b > a and a < end and b > start]
             if not rows:
