@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from khabar.model import Entity
 from khabar.nlp.kb import load_kb
@@ -21,6 +21,18 @@ from khabar.store.db import now
 from khabar.store.schema import aliases, entities
 
 __all__ = ["entity_key", "resolve_entity", "entity_country"]
+
+
+# Built once: the writer runs these thousands of times per batch, and building a statement
+# anew each time (and working out its cache key) cost SQLAlchemy more than SQLite's work.
+_ENTITY = select(entities.c.id, entities.c.merged_into).where(entities.c.id == bindparam("eid"))
+_KNOWN = select(aliases.c.norm).where(aliases.c.entity_id == bindparam("eid"))
+_BY_NORM = (select(entities.c.id, entities.c.country)
+            .join(aliases, aliases.c.entity_id == entities.c.id)
+            .where(aliases.c.norm.in_(bindparam("norms", expanding=True)), entities.c.type == bindparam("type"),
+                   entities.c.merged_into.is_(None))
+            .order_by(entities.c.created_at, entities.c.id))
+_NEW_ENTITY = entities.insert()
 
 
 def _hash_id(prefix: str, key: str) -> str:
@@ -61,12 +73,7 @@ def _by_alias(conn: Connection, ent: Entity, country: str | None) -> str | None:
     norms = _mergeable_norms(ent)
     if not norms:
         return None
-    rows = conn.execute(
-        select(entities.c.id, entities.c.country)
-        .join(aliases, aliases.c.entity_id == entities.c.id)
-        .where(aliases.c.norm.in_(norms), entities.c.type == ent.type, entities.c.merged_into.is_(None))
-        .order_by(entities.c.created_at, entities.c.id)
-    ).all()
+    rows = conn.execute(_BY_NORM, {"norms": norms, "type": ent.type}).all()
     same = [eid for eid, theirs in rows if country and theirs == country]
     compatible = [eid for eid, theirs in rows if not (country and theirs and theirs != country)]
     return (same or compatible or [None])[0]
@@ -74,7 +81,7 @@ def _by_alias(conn: Connection, ent: Entity, country: str | None) -> str | None:
 
 def _add_aliases(conn: Connection, entity_id: str, names: list[str]) -> bool:
     """Store the names not yet known for this entity; True when any was new."""
-    known = set(conn.execute(select(aliases.c.norm).where(aliases.c.entity_id == entity_id)).scalars())
+    known = set(conn.execute(_KNOWN, {"eid": entity_id}).scalars())
     rows = []
     for name in names:
         norm = norm_name(name)[:400]
@@ -96,20 +103,20 @@ def resolve_entity(conn: Connection, ent: Entity, *, document: str) -> tuple[str
             return found, False, _add_aliases(conn, found, ent.names())
         key = f"name:{ent.type}:{norm_name(ent.name)}:{country or ''}"
     eid = _hash_id("e", key)
-    exists = conn.execute(select(entities.c.id, entities.c.merged_into).where(entities.c.id == eid)).first()
+    exists = conn.execute(_ENTITY, {"eid": eid}).first()
     for _ in range(20):  # a reviewer merged this entity into another: follow the merge
         if exists is None or exists.merged_into is None:
             break
         eid = exists.merged_into
-        exists = conn.execute(select(entities.c.id, entities.c.merged_into).where(entities.c.id == eid)).first()
+        exists = conn.execute(_ENTITY, {"eid": eid}).first()
     if exists is None:
         geo = ent.geo
-        conn.execute(entities.insert().values(
-            id=eid, type=ent.type, name=ent.name, kind=ent.kind, kb_id=ent.kb_id, qid=ent.qid,
-            country=country, admin1=geo.admin1 if geo else None, feature=geo.feature if geo else None,
-            gazetteer_id=geo.gazetteer_id if geo else None, lat=geo.lat if geo else None,
-            lon=geo.lon if geo else None,
-            attributes=json.dumps({k: v for k, v in (ent.attributes or {}).items() if k != "residence"},
-                                  ensure_ascii=False, sort_keys=True),
-            created_at=now()))
+        conn.execute(_NEW_ENTITY, {
+            "id": eid, "type": ent.type, "name": ent.name, "kind": ent.kind, "kb_id": ent.kb_id, "qid": ent.qid,
+            "country": country, "admin1": geo.admin1 if geo else None, "feature": geo.feature if geo else None,
+            "gazetteer_id": geo.gazetteer_id if geo else None, "lat": geo.lat if geo else None,
+            "lon": geo.lon if geo else None,
+            "attributes": json.dumps({k: v for k, v in (ent.attributes or {}).items() if k != "residence"},
+                                     ensure_ascii=False, sort_keys=True),
+            "created_at": now()})
     return eid, exists is None, _add_aliases(conn, eid, ent.names())

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from khabar.ingest.sources import domain_of
 from khabar.model import Document, Report
@@ -40,6 +40,11 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Statements built once (the writer runs them for every article; see resolve.entities).
+_INSERT = {t.name: t.insert() for t in (documents, mentions, events, participants, evidence, sources)}
+_SOURCE = select(sources.c.id).where(sources.c.id == bindparam("sid"))
+
+
 def _hid(prefix: str, *parts: object) -> str:
     return prefix + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:15]
 
@@ -63,8 +68,8 @@ def _source_id(conn: Connection, doc: Document) -> str | None:
     if not name:
         return None
     sid = _hid("s", norm_name(name))
-    if conn.execute(select(sources.c.id).where(sources.c.id == sid)).first() is None:
-        conn.execute(sources.insert().values(id=sid, name=name[:300], domain=domain))
+    if conn.execute(_SOURCE, {"sid": sid}).first() is None:
+        conn.execute(_INSERT["sources"], {"id": sid, "name": name[:300], "domain": domain})
     return sid
 
 
@@ -101,7 +106,7 @@ def write_article(conn: Connection, doc: Document, report: Report, *,
                   resolve: bool = True) -> Written:
     """Store one article and its report; the caller owns the transaction."""
     doc_id = report.document.id
-    conn.execute(documents.insert().values(
+    conn.execute(_INSERT["documents"], dict(
         id=doc_id, content_hash=content_hash(doc.text), title=doc.title, url=doc.url,
         published=doc.published, source_id=_source_id(conn, doc), author=doc.author,
         language=doc.language, origin=doc.origin, text=doc.text,
@@ -117,7 +122,7 @@ def write_article(conn: Connection, doc: Document, report: Report, *,
                  "local_id": ent.id, "start": m.start, "end": m.end, "text": m.text}
                 for m in sorted(set(ent.mentions))]
         if rows:
-            conn.execute(mentions.insert(), rows)
+            conn.execute(_INSERT["mentions"], rows)
         if renamed:  # the full-text row lists every alias: refresh it only when one was added
             refresh_entity_fts(conn, gid)
     for rel in report.relations:
@@ -138,7 +143,7 @@ def write_article(conn: Connection, doc: Document, report: Report, *,
         lo, hi = date_range(data["date"], doc.published)
         loc = data.get("location") or {}
         fat, inj = data.get("fatalities") or {}, data.get("injuries") or {}
-        conn.execute(events.insert().values(
+        conn.execute(_INSERT["events"], dict(
             id=eid, document_id=doc_id, local_id=ev.id, type=ev.type, subtype=ev.subtype,
             family=family(ev.type), date_start=data["date"]["start"], date_end=data["date"]["end"],
             date_precision=data["date"]["precision"], date_lo=lo, date_hi=hi,
@@ -152,11 +157,11 @@ def write_article(conn: Connection, doc: Document, report: Report, *,
                  "name": p.name, "start": p.span.start if p.span else None,
                  "end": p.span.end if p.span else None} for p in ev.participants]
         if prow:
-            conn.execute(participants.insert(), prow)
+            conn.execute(_INSERT["participants"], prow)
         erow = [{"event_id": eid, "document_id": doc_id, "start": s.start, "end": s.end, "text": s.text}
                 for s in ev.evidence]
         if erow:
-            conn.execute(evidence.insert(), erow)
+            conn.execute(_INSERT["evidence"], erow)
         new_events.append(eid)
     out.events = len(new_events)
     if resolve:
