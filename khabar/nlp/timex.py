@@ -73,7 +73,9 @@ def find_timexes(text: str, published: date | None, *, policy: str = "timeml",
     policy read tense from the verb an expression modifies; it is called at most once, and only
     when some expression's direction depends on tense."""
     cands: list[tuple[int, int, int, re.Match[str]]] = []
-    for i, (rx, handler) in enumerate(COMPILED):
+    for i, (rx, handler, key) in enumerate(COMPILED):
+        if key is not None and key.search(text) is None:
+            continue  # no match can lack its key: the scan would find nothing
         for m in rx.finditer(text):
             s, e = m.span("t") if group(m, "t") is not None else m.span()
             if e > s and keep(m, handler, text):

@@ -59,6 +59,7 @@ _EARLY = r"(?:(?:early|late|mid)\s*-?\s*)"
 _PART = r"(?P<part>morning|afternoon|evening|night)"
 _QORD = r"(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)"
 _EDGE = r"(?<![\w-])"
+_MAY = "(?-i:May)"
 
 
 # (type, value, grain), optionally with end_value and implied (see ``khabar.nlp.timex.Timex``)
@@ -414,40 +415,43 @@ def _week_of(m: re.Match[str], ctx: Context) -> Result | None:
 
 
 # ---- the rules ------------------------------------------------------------------------------------
-_RULES: list[tuple[str, Handler]] = [
+# Each rule: (pattern, handler[, key]). A key is a piece every match of the pattern contains; a
+# text without it skips the pattern (most of the grammar's time was scanning texts for patterns
+# they cannot match: MUC-4's lower-cased reports never name a month the way _MON needs).
+_RULES: list[tuple[str, Handler] | tuple[str, Handler, str]] = [
     # 2024-01-03, 8/7/98
     (rf"{_EDGE}(?P<y>(?:1[5-9]|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w:])", _numeric_date),
     (rf"{_EDGE}(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d\d(?:\d\d)?)(?![\w/])", _numeric_date),
     # (Friday,) January 3(-4)(,) (2024|this year); (Friday,) (the) 3(-4) (of) January (2024)
     (rf"{_EDGE}(?:(?:(?:early|late)\s+)?{_WD}\s*,?\s+)?{_MON}\s+{_DAY}{_DAY2}?"
-     rf"(?:\s*,?\s*{_YEAR}|\s+(?:of\s+)?{_YREL})?(?![\w-])", _full_date),
+     rf"(?:\s*,?\s*{_YEAR}|\s+(?:of\s+)?{_YREL})?(?![\w-])", _full_date, _MON),
     (rf"{_EDGE}(?:{_WD}\s*,?\s+)?(?:the\s+)?{_DAY}{_DAY2}?\s+(?:of\s+)?{_MON}(?:\s*,?\s*{_YEAR}|\s+{_YREL})?(?![\w-])",
-     _full_date),
+     _full_date, _MON),
     (rf"{_EDGE}{_MON}\s+{_DAY}\s+(?:and|or)\s+(?P<t>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\w-])"
-     rf"(?:\s*,?\s*{_YEAR})?", _second_day),
+     rf"(?:\s*,?\s*{_YEAR})?", _second_day, _MON),
     # the night of 14-15 April 2014; the week of March 6
-    (rf"{_EDGE}the\s+{_PART}\s+of\s+(?:{_WD}\s*,?\s+)?{_DAY}{_DAY2}?\s+{_MON}(?:\s*,?\s*{_YEAR})?(?![\w-])", _full_date),
-    (rf"\bthe\s+week\s+of\s+{_MON}\s+{_DAY}(?:\s*,?\s*{_YEAR})?", _week_of),
+    (rf"{_EDGE}the\s+{_PART}\s+of\s+(?:{_WD}\s*,?\s+)?{_DAY}{_DAY2}?\s+{_MON}(?:\s*,?\s*{_YEAR})?(?![\w-])", _full_date, _MON),
+    (rf"\bthe\s+week\s+of\s+{_MON}\s+{_DAY}(?:\s*,?\s*{_YEAR})?", _week_of, _MON),
     # July 2016, late June 2022, January this year, last January, this March, early December, in May
-    (rf"{_EDGE}{_EARLY}?{_MON}(?:\s+of|,)?\s+(?:{_YEAR}|{_YREL}\b)", _month_year),
-    (rf"{_EDGE}{_EARLY}?(?P<rel>last|this|next)\s+{_MON}(?![\w-])", _month_year),
+    (rf"{_EDGE}{_EARLY}?{_MON}(?:\s+of|,)?\s+(?:{_YEAR}|{_YREL}\b)", _month_year, _MON),
+    (rf"{_EDGE}{_EARLY}?(?P<rel>last|this|next)\s+{_MON}(?![\w-])", _month_year, _MON),
     (rf"{_EDGE}{_EARLY}?{_MON}(?:\s+of|,)?\s+(?P<a>nineteen|twenty|two\s+thousand)(?:\s+(?:and\s+)?(?P<b>{_NUMW}))?"
-     r"(?=\W|$)", _spoken_month),
-    (rf"{_EDGE}{_EARLY}?{_MONB}(?!\s*\d)(?![\w-])", _month_year),
+     r"(?=\W|$)", _spoken_month, _MON),
+    (rf"{_EDGE}{_EARLY}?{_MONB}(?!\s*\d)(?![\w-])", _month_year, _MONB),
     (rf"\b(?:in|by|since|until|till|during|from|through|before|after|of)\s(?P<t>{_EARLY}?(?-i:(?P<mon>May)))"
-     r"(?![\w-])(?!\s*\d)", _month_year),
-    (rf"{_EDGE}{_EARLY}(?-i:(?P<mon>May))(?![\w-])(?!\s*\d)", _month_year),
+     r"(?![\w-])(?!\s*\d)", _month_year, _MAY),
+    (rf"{_EDGE}{_EARLY}(?-i:(?P<mon>May))(?![\w-])(?!\s*\d)", _month_year, _MAY),
     # 1998, fiscal 1998, mid-1996, the year 2000, nineteen ninety-six, the year two thousand
     (rf"{_EDGE}(?:(?:fiscal|calendar|the\s+year|{_EARLY}|post-|pre-)\s*)?{_YEAR}(?![\w-]|'s\b)", _year),
     (rf"{_EDGE}(?:the\s+year\s+)?(?P<a>nineteen|twenty|two\s+thousand)(?:\s+(?:and\s+)?(?P<b>{_NUMW}))?"
      r"(?=\W|$)(?!\s+(?:years?|months?|days?|people|percent|dollars))", _spoken_year),
     # the 1990s, the early '80s, the nineties, the 20th century
     (rf"{_EDGE}(?:the\s+)?{_EARLY}?(?:(?P<dy>(?:1[5-9]|20)\d0)'?s|'(?P<dd>\d0)s"
-     r"|(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _decade),
-    (rf"{_EDGE}(?:the\s+)?{_EARLY}?(?P<c>[12]?\d(?:st|nd|rd|th)|{alt(list(ORDINALS))})\s+century\b", _century),
+     r"|(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _decade, r"0'?s|ties"),
+    (rf"{_EDGE}(?:the\s+)?{_EARLY}?(?P<c>[12]?\d(?:st|nd|rd|th)|{alt(list(ORDINALS))})\s+century\b", _century, "century"),
     # Friday, last Friday, this coming Sunday, Friday morning, earlier Sunday
     (rf"{_EDGE}(?:(?P<rel>last|this|next|this\s+coming|coming)\s+)?(?:(?:early|late|earlier|later)\s+)?{_WD}"
-     rf"(?:\s+{_PART})?(?![\w-])", _weekday_h),
+     rf"(?:\s+{_PART})?(?![\w-])", _weekday_h, _WD),
     # today, yesterday, tonight, last night, the day before yesterday, late yesterday
     (r"\b(?:(?:early|late|earlier|later)\s+)?(?P<w>today|yesterday|tomorrow|tonight|last\s+night"
      r"|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)\b", _day_word),
@@ -460,7 +464,7 @@ _RULES: list[tuple[str, Handler]] = [
      rf"(?:(?P<hh>[01]?\d)(?:[:.](?P<mm>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\b\.?|[ap]m\b)|(?P<noon>noon|midnight|midday)"
      rf"|(?P<hh2>[01]?\d)\s+(?:o'clock\s+)?in\s+the\s+(?P<mpart>morning|afternoon|evening))"
      rf"(?:\s+(?:[ECMP][SD]T|GMT|UTC|local\s+time)\b)?"
-     rf"(?:\s*,?\s+(?:on\s+)?(?:{_WD}|(?P<w>today|yesterday|tomorrow)|{_MON}\s+{_DAY}))?", _clock),
+     rf"(?:\s*,?\s+(?:on\s+)?(?:{_WD}|(?P<w>today|yesterday|tomorrow)|{_MON}\s+{_DAY}))?", _clock, r"[ap]\.\s?m|[ap]m\b|noon|midnight|midday|in\s+the\s+(?:morning|afternoon|evening)"),
     (r"\b(?P<hh>[01]\d|2[0-3])(?P<mm>[0-5]\d)\s+(?:GMT|UTC|local\s+time|hours)\b", _clock),
     # this week, last month, next year, the past year, the coming weekend, last summer
     (r"\b(?:(?:early|late|earlier|later)\s+(?:in\s+)?)?(?:the\s+)?(?P<rel>this|last|next|past|coming|previous|current"
@@ -476,14 +480,14 @@ _RULES: list[tuple[str, Handler]] = [
     (r"\bthe\s+(?:(?:early|late)\s+)?(?P<s>spring|summer|autumn|winter)\b", _season),
     # the third quarter, third-quarter, last year's fourth quarter, the year-ago quarter, the first half
     (rf"\b(?:(?:the|{_YREL}'s)\s+)?(?:(?:{_YEAR}|fiscal(?:\s+{_YEAR2})?|calendar)\s*-?\s*)?{_QORD}\s+quarter"
-     rf"(?:\s+of\s+(?:fiscal\s+)?{_YEAR3})?\b", _quarter),
-    (rf"\b(?:{_YREL}'s\s+)?(?:(?:{_YEAR}|fiscal(?:\s+{_YEAR2})?|calendar)\s*-?\s*)?{_QORD}-quarter\b", _quarter),
+     rf"(?:\s+of\s+(?:fiscal\s+)?{_YEAR3})?\b", _quarter, "quarter"),
+    (rf"\b(?:{_YREL}'s\s+)?(?:(?:{_YEAR}|fiscal(?:\s+{_YEAR2})?|calendar)\s*-?\s*)?{_QORD}-quarter\b", _quarter, "-quarter"),
     (r"\bthe\s+(?:latest|current|most\s+recent|recent|year-ago|year-earlier|same)\s+(?:quarter|period)\b"
-     r"|\b(?:the|this|that)\s+quarter\b", _quarter),
-    (rf"\bthe\s+{_YEAR}\s+(?:quarter|period)\b", _quarter),
-    (r"\b(?:year-ago|year-earlier)\b", _quarter),
+     r"|\b(?:the|this|that)\s+quarter\b", _quarter, "quarter|period"),
+    (rf"\bthe\s+{_YEAR}\s+(?:quarter|period)\b", _quarter, "quarter|period"),
+    (r"\b(?:year-ago|year-earlier)\b", _quarter, "year-ago|year-earlier"),
     (rf"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half(?:\s+of\s+(?:{_YEAR}|the\s+(?P<dy>(?:1[5-9]|20)\d0)s"
-     r"|the\s+year))?\b", _half),
+     r"|the\s+year))?\b", _half, "half"),
     # the current fiscal year, year-end, the full year, the year
     (r"\b(?:around\s+)?(?:year[-\s]end|year's\s+end)\b|\bthe\s+(?:full|whole|entire)\s+year\b"
      r"|\bthe\s+(?:current|latest|last|previous|past)?\s*fiscal\s+year\b", _this_year),
@@ -494,17 +498,17 @@ _RULES: list[tuple[str, Handler]] = [
     # "Islam will one day be ...": a vague future, not a length of time
     (r"\b(?:will|would|could|may|might|shall|can)\s+(?P<t>one\s+day)\b", _ref("FUTURE_REF")),
     # two years ago, a year earlier, three days from now, several years ago
-    (rf"\b{_MOD}?(?:(?P<n>{_NUM})|{VAGUE})\s+{_UNIT}\s+(?P<dir>ago|earlier|from\s+now|hence)\b(?!\s+than)", _ago),
+    (rf"\b{_MOD}?(?:(?P<n>{_NUM})|{VAGUE})\s+{_UNIT}\s+(?P<dir>ago|earlier|from\s+now|hence)\b(?!\s+than)", _ago, r"ago|earlier|from\s+now|hence"),
     # that day, the next day, the same day, later that year, the following month, the day before
     (r"\b(?:(?:early|late|earlier|later)\s+)?(?:that|the\s+(?:same|next|following|previous|prior)|that\s+same)\s+"
      r"(?P<unit>day|month|year)\b|\bthe\s+(?P<unit2>day)\s+(?:before|after)(?=\s*(?:[.,;:!?)'`]|$))", _anaphor),
     # three years, the past two months, more than a decade, a minute and a half, 16-hour, year-long
     (rf"\b{_MOD}?(?:the\s+)?(?:(?:past|last|next|first|previous|coming|following|final|latest|remaining|initial"
      rf"|ensuing)\s+)?(?P<n>{_NUM})\s+(?:(?:more|full|straight|consecutive|additional|long|whole|extra)\s+)?{_UNIT}"
-     r"(?P<half>\s+and\s+a\s+half)?\b(?!-)", _dur),
-    (rf"\b(?P<n>\d+(?:\.\d+)?|{_NUMW}|half)-{_UNIT1}(?:-long)?(?![\w]|-old)", _dur),
+     r"(?P<half>\s+and\s+a\s+half)?\b(?!-)", _dur, rf"\s{_UNIT}\b"),
+    (rf"\b(?P<n>\d+(?:\.\d+)?|{_NUMW}|half)-{_UNIT1}(?:-long)?(?![\w]|-old)", _dur, rf"-{_UNIT1}"),
     (r"\b(?P<unit>year|day|month|week)-long\b", lambda m, ctx: ("DURATION", duration_value(1, m["unit"]), "duration")),
-    (rf"\b{_MOD}?(?:the\s+)?(?:(?:past|last|next|coming|previous|following|first)\s+)?{VAGUE}\s+{_UNIT}\b", _dur),
+    (rf"\b{_MOD}?(?:the\s+)?(?:(?:past|last|next|coming|previous|following|first)\s+)?{VAGUE}\s+{_UNIT}\b", _dur, rf"\s{_UNIT}\b"),
     (r"\b(?:the\s+)?(?:coming|past)\s+(?P<unit>years|months|weeks|days|decades)\b", _dur),
     (r"\brecent\s+(?P<unit>months|weeks|days|hours)\b", _dur),
     (r"(?<![\w-])(?P<unit>years|months|weeks|decades|centuries)-long\b", _dur),
@@ -522,7 +526,7 @@ _RULES: list[tuple[str, Handler]] = [
     (r"\bthe\s+(?:near\s+|distant\s+)?future\b|\b(?<!as\s)soon\b|\bsomeday\b|\bthe\s+(?:near|short)\s+term\b"
      r"|\bcoming\s+(?:months|years|weeks|quarters)\b", _ref("FUTURE_REF")),
 ]
-COMPILED = [(re.compile(p, re.I), h) for p, h in _RULES]
+COMPILED = [(re.compile(p, re.I), h, re.compile(k[0], re.I) if k else None) for p, h, *k in _RULES]
 
 # "the end of 1990", "around Nov. 1", "this past spring": words TimeML keeps inside the expression
 LEAD = re.compile(r"\b(?:the\s+(?:very\s+)?(?:end|beginning|start|middle|close|turn)\s+of|around|about|approximately"

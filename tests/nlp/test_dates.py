@@ -291,3 +291,46 @@ def test_half_units_are_durations_not_crashes():
                                                   None, policy="khabar")}
     assert got == {"half-hour": "PT30M", "half-century": "P50Y"}
     assert extract("She also hosted the short-lived, half-hour show.").events == []
+
+
+def _without_keys(monkeypatch):
+    import khabar.nlp.timex as timex
+
+    monkeypatch.setattr(timex, "COMPILED", [(rx, handler, None) for rx, handler, _ in timex.COMPILED])
+
+
+@pytest.mark.parametrize("case", ["as written", "upper", "lower"])
+def test_rule_keys_change_nothing_on_the_corpus(monkeypatch, case):
+    """A rule's key only lets texts that cannot match it skip the scan: the same expressions
+    come out with the keys as without them."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "corpus").rglob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((root / "tests" / "data").glob("probe-*.txt"))]
+    texts = [t.upper() if case == "upper" else t.lower() if case == "lower" else t for t in texts]
+    assert len(texts) > 20
+    keyed = [find_timexes(t, date(2024, 3, 1)) for t in texts]
+    assert sum(map(len, keyed)) > 50
+    _without_keys(monkeypatch)
+    assert [find_timexes(t, date(2024, 3, 1)) for t in texts] == keyed
+
+
+_WORDS = ["January", "May", "may", "Sept.", "MARCH", "Monday", "FRIDAY", "the", "of", "last", "next", "this", "early",
+          "three", "two", "a", "few", "1998", "1990s", "'80s", "nineties", "12", "3rd", "4", "p.m.", "am", "noon",
+          "in", "morning", "quarter", "third-quarter", "half", "year-ago", "years", "days", "day", "ago", "earlier",
+          "from", "now", "century", "16-hour", "week", "and", ",", "-", "\u017f", "\u0131", "\u212a", "GMT", "1430"]
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=12).map(" ".join))
+@settings(max_examples=300, deadline=None)
+def test_rule_keys_change_nothing_on_any_text(text):
+    import khabar.nlp.timex as timex
+
+    keyed = find_timexes(text, date(2024, 3, 1))
+    saved = timex.COMPILED
+    timex.COMPILED = [(rx, handler, None) for rx, handler, _ in saved]
+    try:
+        assert find_timexes(text, date(2024, 3, 1)) == keyed
+    finally:
+        timex.COMPILED = saved
