@@ -59,7 +59,7 @@ _EARLY = r"(?:(?:early|late|mid)\s*-?\s*)"
 _PART = r"(?P<part>morning|afternoon|evening|night)"
 _QORD = r"(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)"
 _EDGE = r"(?<![\w-])"
-_MAY = "(?-i:May)"
+_MAY = "(?-i:May)"  # the month, never the verb "may" (also the key of the rules that read it)
 
 
 # (type, value, grain), optionally with end_value and implied (see ``khabar.nlp.timex.Timex``)
@@ -438,9 +438,9 @@ _RULES: list[tuple[str, Handler] | tuple[str, Handler, str]] = [
     (rf"{_EDGE}{_EARLY}?{_MON}(?:\s+of|,)?\s+(?P<a>nineteen|twenty|two\s+thousand)(?:\s+(?:and\s+)?(?P<b>{_NUMW}))?"
      r"(?=\W|$)", _spoken_month, _MON),
     (rf"{_EDGE}{_EARLY}?{_MONB}(?!\s*\d)(?![\w-])", _month_year, _MONB),
-    (rf"\b(?:in|by|since|until|till|during|from|through|before|after|of)\s(?P<t>{_EARLY}?(?-i:(?P<mon>May)))"
+    (rf"\b(?:in|by|since|until|till|during|from|through|before|after|of)\s(?P<t>{_EARLY}?(?P<mon>{_MAY}))"
      r"(?![\w-])(?!\s*\d)", _month_year, _MAY),
-    (rf"{_EDGE}{_EARLY}(?-i:(?P<mon>May))(?![\w-])(?!\s*\d)", _month_year, _MAY),
+    (rf"{_EDGE}{_EARLY}(?P<mon>{_MAY})(?![\w-])(?!\s*\d)", _month_year, _MAY),
     # 1998, fiscal 1998, mid-1996, the year 2000, nineteen ninety-six, the year two thousand
     (rf"{_EDGE}(?:(?:fiscal|calendar|the\s+year|{_EARLY}|post-|pre-)\s*)?{_YEAR}(?![\w-]|'s\b)", _year),
     (rf"{_EDGE}(?:the\s+year\s+)?(?P<a>nineteen|twenty|two\s+thousand)(?:\s+(?:and\s+)?(?P<b>{_NUMW}))?"
